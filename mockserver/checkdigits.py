@@ -1,0 +1,57 @@
+"""Check digits of ISO 6346 container numbers and IMO ship numbers."""
+
+import string
+
+# ISO 6346 gives letters the values 10..38, skipping 11, 22 and 33 because
+# they are multiples of 11, the modulus of the check.
+_LETTER_VALUES: dict[str, int] = {}
+_value = 10
+for _letter in string.ascii_uppercase:
+    if _value % 11 == 0:
+        _value += 1
+    _LETTER_VALUES[_letter] = _value
+    _value += 1
+
+
+def iso6346_check_digit(owner_and_serial: str) -> int:
+    """Return the check digit for the first ten characters of a container number.
+
+    Raises ValueError unless the text is four ASCII letters and six digits.
+    A remainder of 10 counts as 0, as ISO 6346 allows.
+    """
+    if len(owner_and_serial) != 10:
+        raise ValueError(f"expected 10 characters, got {len(owner_and_serial)}")
+    letters, digits = owner_and_serial[:4], owner_and_serial[4:]
+    if not (letters.isascii() and letters.isalpha() and letters.isupper()):
+        raise ValueError(f"owner code {letters!r} is not four capital letters")
+    if not (digits.isascii() and digits.isdigit()):
+        raise ValueError(f"serial number {digits!r} is not six digits")
+    values = [_LETTER_VALUES[c] for c in letters] + [int(c) for c in digits]
+    total = sum(value << position for position, value in enumerate(values))
+    return total % 11 % 10
+
+
+def is_valid_container_number(number: str) -> bool:
+    """Tell whether `number` is 4 capital letters, 7 digits and a valid check digit."""
+    if len(number) != 11 or not number[10].isdigit() or not number.isascii():
+        return False
+    try:
+        return iso6346_check_digit(number[:10]) == int(number[10])
+    except ValueError:
+        return False
+
+
+def imo_check_digit(first_six: str) -> int:
+    """Return the seventh digit of an IMO ship number from its first six."""
+    if len(first_six) != 6 or not (first_six.isascii() and first_six.isdigit()):
+        raise ValueError(f"expected six digits, got {first_six!r}")
+    weighted = sum(int(d) * w for d, w in zip(first_six, range(7, 1, -1), strict=True))
+    return weighted % 10
+
+
+def is_valid_imo(number: int | str) -> bool:
+    """Tell whether `number` is a seven-digit IMO number with a valid check digit."""
+    text = str(number)
+    if len(text) != 7 or not (text.isascii() and text.isdigit()):
+        return False
+    return imo_check_digit(text[:6]) == int(text[6])
