@@ -1,0 +1,91 @@
+"""Read the tracking endpoint's query string strictly, from its raw bytes.
+
+Frameworks forgive what this API must reject: a repeated parameter, a
+broken percent-escape, or bytes that are not UTF-8. So the raw query
+string is parsed here, and every problem becomes an outcome.
+"""
+
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote_to_bytes
+
+from mockserver.outcomes import Outcome, OutcomeError
+
+KNOWN_PARAMETERS = frozenset(
+    {"api_key", "reference_number", "reference_type", "carrier_code"}
+)
+MAX_QUERY_BYTES = 4096
+MAX_VALUE_CHARACTERS = 256
+_BAD_PERCENT_ESCAPE = re.compile(rb"%(?![0-9A-Fa-f]{2})")
+
+
+@dataclass(frozen=True, slots=True)
+class QueryParameters:
+    """The known parameters of one request.
+
+    `values` holds each decoded value; `undecodable` names the parameters
+    whose bytes were not valid UTF-8, which the parameter checks reject.
+    """
+
+    values: dict[str, str]
+    undecodable: frozenset[str] = frozenset()
+
+    def get(self, name: str) -> str | None:
+        """Return the decoded value of parameter `name`, or None when absent."""
+        return self.values.get(name)
+
+
+def parse_query(raw: bytes) -> QueryParameters:
+    """Split and decode a raw query string.
+
+    Raises OutcomeError with WRONG_PARAMETERS when the query string is too
+    long, has a malformed percent-escape, or repeats a known parameter.
+    Unknown parameters are ignored.
+    """
+    if len(raw) > MAX_QUERY_BYTES:
+        raise OutcomeError(
+            Outcome.WRONG_PARAMETERS,
+            f"query string is {len(raw)} bytes long, over the limit of "
+            f"{MAX_QUERY_BYTES}",
+        )
+    if not raw:
+        return QueryParameters({})
+    if _BAD_PERCENT_ESCAPE.search(raw):
+        raise OutcomeError(
+            Outcome.WRONG_PARAMETERS,
+            "query string has a malformed percent-escape; write '%' as %25",
+        )
+
+    values: dict[str, str] = {}
+    undecodable: set[str] = set()
+    for field in raw.split(b"&"):
+        if not field:
+            continue
+        raw_name, _, raw_value = field.partition(b"=")
+        name = _decode(raw_name)
+        if name not in KNOWN_PARAMETERS:
+            continue
+        if name in values or name in undecodable:
+            raise OutcomeError(
+                Outcome.WRONG_PARAMETERS,
+                f"parameter {name} is given more than once",
+            )
+        value = _decode(raw_value)
+        if value is None:
+            undecodable.add(name)
+            continue
+        if len(value) > MAX_VALUE_CHARACTERS:
+            raise OutcomeError(
+                Outcome.WRONG_PARAMETERS,
+                f"parameter {name} is {len(value)} characters long, over the "
+                f"limit of {MAX_VALUE_CHARACTERS}",
+            )
+        values[name] = value
+    return QueryParameters(values, frozenset(undecodable))
+
+
+def _decode(raw: bytes) -> str | None:
+    try:
+        return unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
