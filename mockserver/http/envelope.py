@@ -1,0 +1,64 @@
+"""Prepared responses, safe header values, and the envelope of HTTP-level errors."""
+
+import itertools
+import os
+import re
+from dataclasses import dataclass, field
+
+import orjson
+
+JSON_CONTENT_TYPE = b"application/json"
+REQUEST_ID_HEADER = "x-request-id"
+_SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+_UNSAFE_HEADER_CHARACTERS = re.compile(r"[^\x20-\x7e]")
+MAX_REASON_LENGTH = 1024
+
+# Status codes of HTTP-level failures that are not outcomes of the API.
+NOT_FOUND = "NOT_FOUND"
+METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
+
+
+@dataclass(slots=True)
+class PreparedResponse:
+    """A complete response: status, raw headers and body."""
+
+    status: int
+    headers: list[tuple[bytes, bytes]] = field(default_factory=list)
+    body: bytes = b""
+
+
+def error_body(status_code: str, message: str) -> bytes:
+    """Return the envelope of a failure that is not one of the API's outcomes."""
+    return orjson.dumps(
+        {"success": False, "status_code": status_code, "message": message, "data": None}
+    )
+
+
+def header_value(text: str, limit: int = MAX_REASON_LENGTH) -> bytes:
+    """Encode text as a header value: printable ASCII only, at most `limit` chars.
+
+    Characters outside printable ASCII become '?', so text that echoes client
+    input can never split or corrupt a header.
+    """
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    return _UNSAFE_HEADER_CHARACTERS.sub("?", text).encode("ascii")
+
+
+class RequestIds:
+    """Issues request ids, or echoes the client's when it is safe to."""
+
+    def __init__(self) -> None:
+        self._prefix = os.urandom(4).hex()
+        self._counter = itertools.count(1)
+
+    def choose(self, client_value: bytes | None) -> bytes:
+        """Return the client's id when well formed, else a new unique one."""
+        if client_value is not None:
+            try:
+                text = client_value.decode("ascii")
+            except UnicodeDecodeError:
+                text = ""
+            if _SAFE_REQUEST_ID.fullmatch(text):
+                return client_value
+        return f"{self._prefix}-{next(self._counter):08d}".encode("ascii")

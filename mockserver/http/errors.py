@@ -1,0 +1,72 @@
+"""Exception handlers that give every non-API failure the API's envelope."""
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException
+
+from mockserver.http.envelope import (
+    JSON_CONTENT_TYPE,
+    METHOD_NOT_ALLOWED,
+    NOT_FOUND,
+    error_body,
+)
+from mockserver.outcomes import Outcome
+
+logger = logging.getLogger(__name__)
+
+_STATUS_CODES = {404: NOT_FOUND, 405: METHOD_NOT_ALLOWED}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers on `app`."""
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _unexpected_error)
+
+
+def envelope_response(
+    status: int, status_code: str, message: str, headers: dict[str, str] | None = None
+) -> Response:
+    """Return a failure in the API's envelope."""
+    return Response(
+        error_body(status_code, message),
+        status_code=status,
+        media_type=JSON_CONTENT_TYPE.decode(),
+        headers=headers,
+    )
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    status_code = _STATUS_CODES.get(error.status_code, f"HTTP_{error.status_code}")
+    if error.status_code == 404:
+        message = f"No endpoint at {request.url.path[:100]}."
+    elif error.status_code == 405:
+        message = f"Method {request.method} is not allowed on {request.url.path}."
+    else:
+        message = str(error.detail)
+    return envelope_response(error.status_code, status_code, message, error.headers)
+
+
+async def _validation_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, RequestValidationError)
+    problems = []
+    for problem in error.errors()[:5]:
+        location = ".".join(str(part) for part in problem.get("loc", ()))
+        problems.append(f"{location}: {problem.get('msg', 'invalid')}")
+    logger.info("rejected %s %s: %s", request.method, request.url.path, problems)
+    outcome = Outcome.WRONG_PARAMETERS
+    return envelope_response(
+        outcome.http_status, outcome.name, "Invalid request: " + "; ".join(problems)
+    )
+
+
+async def _unexpected_error(request: Request, error: Exception) -> Response:
+    logger.error(
+        "unhandled error on %s %s", request.method, request.url.path, exc_info=error
+    )
+    outcome = Outcome.UNEXPECTED_ERROR
+    return envelope_response(outcome.http_status, outcome.name, outcome.message)

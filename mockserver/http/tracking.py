@@ -1,0 +1,261 @@
+"""The emulated API under /tracking/v1, served as a plain ASGI application.
+
+The tracking endpoint reads the raw query string and headers itself,
+because the API's rules (repeated parameters, undecodable bytes, exact
+header units) need the raw request, and because it sits in the hot loop of
+other people's test suites. FastAPI still documents it in OpenAPI.
+"""
+
+import logging
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from mockserver.clock import MockClock
+from mockserver.http.envelope import (
+    JSON_CONTENT_TYPE,
+    METHOD_NOT_ALLOWED,
+    NOT_FOUND,
+    PreparedResponse,
+    RequestIds,
+    error_body,
+    header_value,
+)
+from mockserver.keys import KeyRegistry, mask_key
+from mockserver.outcomes import Outcome
+from mockserver.payload import BodyRenderer
+from mockserver.selection import Decision, Selector, TrackingRequest
+from mockserver.store import (
+    Usage,
+    seconds_until_period_end,
+    seconds_until_window_end,
+)
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+API_PREFIX = "/tracking/v1"
+OCEAN_PATHS = frozenset({"/tracking/v1/ocean", "/tracking/v1/ocean/"})
+ALLOWED_METHODS = "GET, HEAD, OPTIONS"
+MAX_HEADER_VALUE_LENGTH = 1024
+
+# CORS: the emulated API is open to browser front ends, without credentials.
+_CORS_ALLOW_HEADERS = b"X-API-Key, X-Request-Id, X-Mock-Status, X-Mock-Delay"
+_CORS_EXPOSE_HEADERS = (
+    b"X-Request-Id, X-Mock-Reason, Retry-After, X-RateLimit-Limit, "
+    b"X-RateLimit-Remaining, X-RateLimit-Reset"
+)
+
+logger = logging.getLogger(__name__)
+access_logger = logging.getLogger("mockserver.access")
+
+
+def is_api_path(path: str) -> bool:
+    """Tell whether `path` belongs to the emulated API."""
+    return path == API_PREFIX or path.startswith(API_PREFIX + "/")
+
+
+class TrackingApp:
+    """Answers every request under /tracking/v1 with the API's envelope."""
+
+    def __init__(
+        self,
+        selector: Selector,
+        renderer: BodyRenderer,
+        keys: KeyRegistry,
+        clock: MockClock,
+    ) -> None:
+        self._selector = selector
+        self._renderer = renderer
+        self._keys = keys
+        self._clock = clock
+        self._request_ids = RequestIds()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = await self.respond(scope)
+        headers = response.headers
+        headers.append((b"content-length", str(len(response.body)).encode("ascii")))
+        await send(
+            {
+                "type": "http.response.start",
+                "status": response.status,
+                "headers": headers,
+            }
+        )
+        body = b"" if scope["method"] == "HEAD" else response.body
+        await send({"type": "http.response.body", "body": body})
+
+    async def respond(self, scope: Scope) -> PreparedResponse:
+        """Build the complete response to one request, and log it."""
+        started = time.perf_counter()
+        headers = _read_headers(scope["headers"])
+        request_id = self._request_ids.choose(headers.get(b"x-request-id"))
+        method = scope["method"]
+        path = scope["path"]
+        outcome_name = ""
+        key_text = ""
+        try:
+            if path not in OCEAN_PATHS:
+                outcome_name = NOT_FOUND
+                response = _not_found(path)
+            elif method in ("GET", "HEAD"):
+                request = TrackingRequest(
+                    query_string=scope["query_string"],
+                    header_key=_text(headers.get(b"x-api-key")),
+                    forced_status=_text(headers.get(b"x-mock-status")),
+                )
+                decision = await self._selector.decide(request, count=method == "GET")
+                outcome_name = decision.outcome.name
+                key_text = mask_key(decision.policy.key) if decision.policy else ""
+                response = self._render(decision)
+            elif method == "OPTIONS":
+                outcome_name = "PREFLIGHT"
+                response = _preflight()
+            else:
+                outcome_name = METHOD_NOT_ALLOWED
+                response = _method_not_allowed(method)
+        except Exception:
+            logger.exception(
+                "request %s to %s failed", request_id.decode("ascii"), path
+            )
+            outcome_name = Outcome.UNEXPECTED_ERROR.name
+            response = self._unexpected_error()
+
+        response.headers.append((b"x-request-id", request_id))
+        if b"origin" in headers:
+            response.headers.append((b"access-control-allow-origin", b"*"))
+            response.headers.append(
+                (b"access-control-expose-headers", _CORS_EXPOSE_HEADERS)
+            )
+        if access_logger.isEnabledFor(logging.INFO):
+            access_logger.info(
+                "%s %s %d %s %.2fms id=%s%s",
+                method,
+                path,
+                response.status,
+                outcome_name,
+                (time.perf_counter() - started) * 1000,
+                request_id.decode("ascii"),
+                f" key={key_text}" if key_text else "",
+            )
+        return response
+
+    def _render(self, decision: Decision) -> PreparedResponse:
+        now = self._clock.now()
+        body = self._renderer.render(decision, now)
+        headers = [
+            (b"content-type", JSON_CONTENT_TYPE),
+            (b"x-mock-reason", header_value(decision.reason)),
+        ]
+        usage = decision.usage
+        if decision.outcome.is_rate_limited:
+            usage = usage or self._default_usage()
+            headers.extend(_limit_headers(decision.outcome, usage))
+        elif usage is not None:
+            headers.extend(_rate_headers(usage, usage.rate_remaining))
+        return PreparedResponse(decision.outcome.http_status, headers, body)
+
+    def _default_usage(self) -> Usage:
+        """Counters to show on a 429 that no real key's counters back."""
+        policy = self._keys.default_policy
+        now = self._clock.time()
+        return Usage(
+            rate_limit=policy.rate_limit,
+            rate_remaining=0,
+            rate_reset_seconds=seconds_until_window_end(
+                now, policy.rate_window_seconds
+            ),
+            quota_total=policy.quota,
+            quota_used=policy.quota,
+            quota_reset_seconds=seconds_until_period_end(now),
+        )
+
+    def _unexpected_error(self) -> PreparedResponse:
+        outcome = Outcome.UNEXPECTED_ERROR
+        return PreparedResponse(
+            outcome.http_status,
+            [
+                (b"content-type", JSON_CONTENT_TYPE),
+                (b"x-mock-reason", b"internal error in the mock; see the server log"),
+            ],
+            self._renderer.render(Decision(outcome, ""), self._clock.now()),
+        )
+
+
+def _limit_headers(outcome: Outcome, usage: Usage) -> list[tuple[bytes, bytes]]:
+    """Headers of a 429: the rate-limit headers and `Retry-After`."""
+    if outcome is Outcome.API_KEY_RATE_LIMIT_EXCEEDED:
+        retry_after = usage.rate_reset_seconds
+        remaining = 0
+    else:
+        retry_after = usage.quota_reset_seconds
+        remaining = usage.rate_remaining
+    headers = _rate_headers(usage, remaining)
+    headers.append((b"retry-after", str(retry_after).encode("ascii")))
+    return headers
+
+
+def _rate_headers(usage: Usage, remaining: int) -> list[tuple[bytes, bytes]]:
+    return [
+        (b"x-ratelimit-limit", str(usage.rate_limit).encode("ascii")),
+        (b"x-ratelimit-remaining", str(remaining).encode("ascii")),
+        (b"x-ratelimit-reset", str(usage.rate_reset_seconds).encode("ascii")),
+    ]
+
+
+def _read_headers(raw: list[tuple[bytes, bytes]]) -> dict[bytes, bytes]:
+    """Keep the first value of each header; names arrive lower-cased in ASGI."""
+    headers: dict[bytes, bytes] = {}
+    for name, value in raw:
+        headers.setdefault(name, value)
+    return headers
+
+
+def _text(value: bytes | None) -> str | None:
+    """Decode a header value; ASGI servers pass bytes as they came (Latin-1)."""
+    if value is None:
+        return None
+    return value[:MAX_HEADER_VALUE_LENGTH].decode("latin-1")
+
+
+def _not_found(path: str) -> PreparedResponse:
+    message = (
+        f"No endpoint at {path[:100]}; the tracking endpoint is /tracking/v1/ocean."
+    )
+    return PreparedResponse(
+        404,
+        [
+            (b"content-type", JSON_CONTENT_TYPE),
+            (b"x-mock-reason", b"no such path in the tracking API"),
+        ],
+        error_body(NOT_FOUND, message),
+    )
+
+
+def _method_not_allowed(method: str) -> PreparedResponse:
+    message = f"Method {method[:20]} is not allowed here; use GET or HEAD."
+    return PreparedResponse(
+        405,
+        [
+            (b"content-type", JSON_CONTENT_TYPE),
+            (b"allow", ALLOWED_METHODS.encode("ascii")),
+            (b"x-mock-reason", header_value(f"method {method[:20]} is not allowed")),
+        ],
+        error_body(METHOD_NOT_ALLOWED, message),
+    )
+
+
+def _preflight() -> PreparedResponse:
+    """Answer a CORS preflight (or a plain OPTIONS) without touching any counter."""
+    return PreparedResponse(
+        204,
+        [
+            (b"allow", ALLOWED_METHODS.encode("ascii")),
+            (b"access-control-allow-methods", ALLOWED_METHODS.encode("ascii")),
+            (b"access-control-allow-headers", _CORS_ALLOW_HEADERS),
+            (b"access-control-max-age", b"600"),
+            (b"x-mock-reason", b"CORS preflight; nothing counted"),
+        ],
+    )
