@@ -1,0 +1,209 @@
+"""Choose where a shipment goes: inland legs, ports of call and sea legs."""
+
+import itertools
+import random
+from dataclasses import dataclass
+
+from mockserver.shipments.ports import Port, PortTable
+
+# Ports of loading and discharge lie in different countries and at least this
+# far apart, so that no route is a short coastal hop.
+MIN_PORT_DISTANCE_KM = 800
+MAX_PAIR_DRAWS = 1000
+# Below this distance most services sail direct.
+SHORT_SEA_KM = 2500
+# Shares of routes with 0, 1 and 2 transshipments, by route length.
+SHORT_SEA_TRANSSHIPMENT_WEIGHTS = (70, 30, 0)
+LONG_SEA_TRANSSHIPMENT_WEIGHTS = (35, 45, 20)
+# Transshipment hubs serve the region where a route starts or ends, and may
+# lengthen its great-circle path by this factor plus this slack. Great circles
+# cross land, as Shanghai to Rotterdam runs over Siberia, so the bound is loose
+# enough to admit Singapore on that route. It still rejects hubs that lie the
+# wrong way.
+DETOUR_FACTOR = 1.5
+DETOUR_SLACK_KM = 1500
+# No port call within this distance of the previous one.
+MIN_CALL_SPACING_KM = 250
+# Share of routes with pre-carriage, and of routes with on-carriage, where the
+# port has an inland place to serve.
+INLAND_LEG_SHARE = 0.3
+# Sea legs shorter than this are sailed by feeder vessels on routes with more
+# than one sea leg.
+FEEDER_MAX_KM = 1500
+
+VESSEL = "VESSEL"
+FEEDER = "FEEDER"
+
+
+@dataclass(frozen=True, slots=True)
+class InlandLeg:
+    """Pre-carriage from the place of receipt, or on-carriage to the place of
+    delivery, by rail, barge or truck."""
+
+    place: Port
+    mode: str
+    distance_km: float
+
+
+@dataclass(frozen=True, slots=True)
+class SeaLeg:
+    """A voyage between two ports of call on one vessel."""
+
+    origin: Port
+    destination: Port
+    mode: str
+    distance_km: float
+    direction: str
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """The places of a shipment in travel order.
+
+    `ports` lists the port of loading, the transshipment ports and the port of
+    discharge, and `legs` the sea legs between them.
+    """
+
+    receipt: InlandLeg | None
+    ports: tuple[Port, ...]
+    legs: tuple[SeaLeg, ...]
+    delivery: InlandLeg | None
+
+    @property
+    def stops(self) -> tuple[Port, ...]:
+        """Every place of the route, inland places included, in travel order."""
+        head = (self.receipt.place,) if self.receipt else ()
+        tail = (self.delivery.place,) if self.delivery else ()
+        return head + self.ports + tail
+
+    @property
+    def loading_stop(self) -> int:
+        """Index in `stops` of the port of loading."""
+        return 1 if self.receipt else 0
+
+
+def choose_route(rng: random.Random, table: PortTable) -> Route:
+    """Draw a route between real ports, with transshipments at real hubs."""
+    loading, discharge = _choose_port_pair(rng, table)
+    ports = (
+        loading,
+        *_choose_transshipments(rng, table, loading, discharge),
+        discharge,
+    )
+    legs = _sea_legs(table, ports)
+    receipt = _choose_inland_leg(rng, table, loading, exclude=None)
+    delivery = _choose_inland_leg(
+        rng, table, discharge, exclude=receipt.place if receipt else None
+    )
+    return Route(receipt, ports, legs, delivery)
+
+
+def _choose_port_pair(rng: random.Random, table: PortTable) -> tuple[Port, Port]:
+    # Most random pairs qualify, so drawing until one does costs about one
+    # draw, far less than filtering every port against the port of loading.
+    seaports = table.seaports
+    for _ in range(MAX_PAIR_DRAWS):
+        loading, discharge = rng.choice(seaports), rng.choice(seaports)
+        if (
+            loading.country_code != discharge.country_code
+            and table.distance_km(loading, discharge) >= MIN_PORT_DISTANCE_KM
+        ):
+            return loading, discharge
+    raise ValueError(
+        f"no two seaports in different countries {MIN_PORT_DISTANCE_KM} km or more "
+        f"apart were found in {MAX_PAIR_DRAWS} draws; add seaports to the port table"
+    )
+
+
+def _choose_transshipments(
+    rng: random.Random, table: PortTable, loading: Port, discharge: Port
+) -> tuple[Port, ...]:
+    direct_km = table.distance_km(loading, discharge)
+    weights = (
+        SHORT_SEA_TRANSSHIPMENT_WEIGHTS
+        if direct_km < SHORT_SEA_KM
+        else LONG_SEA_TRANSSHIPMENT_WEIGHTS
+    )
+    count = rng.choices((0, 1, 2), weights)[0]
+    if count == 0:
+        return ()
+
+    # The first hub of two serves the origin region and the second the
+    # destination region, as a feeder and a main line would connect them.
+    limit_km = DETOUR_FACTOR * direct_km + DETOUR_SLACK_KM
+    origin_hubs = [
+        hub
+        for hub in table.hubs_for(loading.region)
+        if _fits(table, (loading, hub, discharge), limit_km)
+    ]
+    destination_hubs = [
+        hub
+        for hub in table.hubs_for(discharge.region)
+        if _fits(table, (loading, hub, discharge), limit_km)
+    ]
+    if count == 2 and origin_hubs and destination_hubs:
+        first = rng.choice(origin_hubs)
+        seconds = [
+            hub
+            for hub in destination_hubs
+            if table.distance_km(loading, hub) > table.distance_km(loading, first)
+            and _fits(table, (loading, first, hub, discharge), limit_km)
+        ]
+        if seconds:
+            return (first, rng.choice(seconds))
+
+    hubs = origin_hubs + [hub for hub in destination_hubs if hub not in origin_hubs]
+    return (rng.choice(hubs),) if hubs else ()
+
+
+def _fits(table: PortTable, calls: tuple[Port, ...], limit_km: float) -> bool:
+    """Tell whether a sequence of calls stays within the detour limit."""
+    total_km = 0.0
+    for origin, destination in itertools.pairwise(calls):
+        leg_km = table.distance_km(origin, destination)
+        if leg_km < MIN_CALL_SPACING_KM:
+            return False
+        total_km += leg_km
+    return total_km <= limit_km
+
+
+def _sea_legs(table: PortTable, ports: tuple[Port, ...]) -> tuple[SeaLeg, ...]:
+    legs = []
+    for origin, destination in itertools.pairwise(ports):
+        distance_km = table.distance_km(origin, destination)
+        feeder = len(ports) > 2 and distance_km < FEEDER_MAX_KM
+        legs.append(
+            SeaLeg(
+                origin,
+                destination,
+                FEEDER if feeder else VESSEL,
+                distance_km,
+                heading_letter(origin, destination),
+            )
+        )
+    return tuple(legs)
+
+
+def _choose_inland_leg(
+    rng: random.Random, table: PortTable, seaport: Port, exclude: Port | None
+) -> InlandLeg | None:
+    if rng.random() >= INLAND_LEG_SHARE:
+        return None
+    places = [p for p in table.inland_served_by(seaport) if p != exclude]
+    if not places:
+        return None
+    place = rng.choice(places)
+    return InlandLeg(place, rng.choice(place.modes), table.distance_km(seaport, place))
+
+
+def heading_letter(origin: Port, destination: Port) -> str:
+    """Return E, W, N or S, the main direction from one port to another.
+
+    Voyage numbers end in this letter, as carriers number eastbound and
+    westbound sailings of a service apart.
+    """
+    east_degrees = (destination.lng - origin.lng + 180) % 360 - 180
+    north_degrees = destination.lat - origin.lat
+    if abs(east_degrees) >= abs(north_degrees):
+        return "E" if east_degrees >= 0 else "W"
+    return "N" if north_degrees >= 0 else "S"
