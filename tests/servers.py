@@ -4,10 +4,12 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import httpx2
 
@@ -37,34 +39,35 @@ def running_server(
     args = [*(command or [sys.executable, "-m", "mockserver"])]
     args += ["--host", "127.0.0.1", "--port", str(port)]
     process_env = {**os.environ, **(env or {})}
-    process = subprocess.Popen(
-        args,
-        env=process_env,
-        cwd=cwd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_healthy(base_url, process)
-        yield base_url
-    finally:
-        process.terminate()
+    # A file, not a pipe: an unread pipe fills up and blocks a chatty server.
+    with tempfile.TemporaryFile(mode="w+") as output:
+        process = subprocess.Popen(
+            args, env=process_env, cwd=cwd, stdout=output, stderr=subprocess.STDOUT
+        )
+        base_url = f"http://127.0.0.1:{port}"
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            wait_until_healthy(base_url, process, output)
+            yield base_url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
-def wait_until_healthy(base_url: str, process: subprocess.Popen[str]) -> None:
+def wait_until_healthy(
+    base_url: str, process: subprocess.Popen[bytes], output: IO[str]
+) -> None:
     """Poll GET /health until it answers 200; fail with the server's output."""
     deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            output = process.stdout.read() if process.stdout else ""
-            raise RuntimeError(f"server exited with {process.returncode}:\n{output}")
+            output.seek(0)
+            raise RuntimeError(
+                f"server exited with {process.returncode}:\n{output.read()}"
+            )
         try:
             if httpx2.get(f"{base_url}/health", timeout=1).status_code == 200:
                 return
