@@ -82,6 +82,9 @@ def table(rows: list[Any]) -> str:
     lines.append(_join("-" * width for _, _, width in COLUMNS))
     for row in rows:
         busy, single = row.busy, row.single
+        if single is not None and single.requests == 0:
+            single = None
+            row.notes.append("no response at 1 connection within the run")
         cells = [
             row.server,
             row.workload,
@@ -141,7 +144,9 @@ def ratios(rows: list[Any]) -> str:
 
 
 def _p50(row: Any) -> float:
-    return row.single.p50_ms if row.single else float("nan")
+    if row.single is None or row.single.requests == 0:
+        return float("nan")
+    return row.single.p50_ms
 
 
 def _ratio(value: float, base: float, width: int = 9) -> str:
