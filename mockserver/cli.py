@@ -107,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if namespace.command == "healthcheck":
         return check_health(settings)
-    logging.basicConfig(level=settings.log_level, format=LOG_FORMAT)
+    configure_logging(settings.log_level)
     try:
         if namespace.command == "scenarios":
             from mockserver.catalogue_table import print_catalogue
@@ -118,6 +118,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ScenarioError as error:
         sys.stderr.write(f"qubictron-mock: invalid scenario data: {error}\n")
         return 2
+
+
+def configure_logging(level: str, filename: str | None = None) -> None:
+    """Send the server's log to standard error, or to `filename`, at `level`."""
+    logging.basicConfig(level=level, format=LOG_FORMAT, filename=filename)
 
 
 def _serve(settings: Settings) -> int:
