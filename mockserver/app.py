@@ -17,7 +17,7 @@ from mockserver.http.api_docs import (
     without_validation_responses,
 )
 from mockserver.http.control import control_router, health_router
-from mockserver.http.dispatch import DispatchMiddleware
+from mockserver.http.dispatch import DispatchingFastAPI
 from mockserver.http.errors import install_error_handlers
 from mockserver.http.tracking import TrackingApp
 from mockserver.outcomes import Outcome
@@ -65,7 +65,7 @@ def create_app(
         await state.store.close()
         logger.info("qubictron-mock stopped")
 
-    app = FastAPI(
+    app = DispatchingFastAPI(
         title="Qubictron Container Tracking API (mock)",
         version=__version__,
         description=(
@@ -74,14 +74,13 @@ def create_app(
         ),
         lifespan=lifespan,
         redirect_slashes=False,
+        tracking=tracking if asgi_fast_path else None,
     )
     app.state.mock = state
     install_error_handlers(app)
     app.include_router(tracking_router(tracking))
     app.include_router(health_router())
     app.include_router(control_router())
-    if asgi_fast_path:
-        app.add_middleware(DispatchMiddleware, tracking=tracking)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -1,8 +1,10 @@
-"""ASGI middleware: route the emulated API to its handler, log everything else."""
+"""ASGI dispatch: route the emulated API to its handler, log everything else."""
 
 import logging
 import time
 from typing import Any
+
+from fastapi import FastAPI
 
 from mockserver.http.envelope import RequestIds
 from mockserver.http.tracking import Receive, Scope, Send, TrackingApp, is_api_path
@@ -59,3 +61,25 @@ class DispatchMiddleware:
                 (time.perf_counter() - started) * 1000,
                 request_id.decode("ascii"),
             )
+
+
+class DispatchingFastAPI(FastAPI):
+    """FastAPI that hands /tracking/v1 to the tracking app before anything else.
+
+    Middleware added with `add_middleware` wraps only FastAPI's own stack, so
+    requests to the emulated API would still pass Starlette's error,
+    telemetry and body-limit layers on the way in. Dispatching in `__call__`
+    skips them: the tracking app catches its own errors and reads no body.
+    """
+
+    def __init__(self, *args: Any, tracking: TrackingApp | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._dispatch: DispatchMiddleware | None = None
+        if tracking is not None:
+            self._dispatch = DispatchMiddleware(super().__call__, tracking)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self._dispatch is None:
+            await super().__call__(scope, receive, send)
+        else:
+            await self._dispatch(scope, receive, send)
