@@ -25,7 +25,7 @@ import workloads
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mockserver.app import create_app
-from mockserver.cli import configure_logging
+from mockserver.cli import configure_logging, skip_unused_record_fields
 from mockserver.settings import Settings
 
 WARM_UP_REQUESTS = 2_000
@@ -98,6 +98,7 @@ def main() -> int:
     workload = workloads.BY_NAME[args.workload]
     with tempfile.NamedTemporaryFile("w", suffix=".log") as log:
         configure_logging("INFO", log.name)
+        skip_unused_record_fields()
         app = create_app(Settings())
         warm = [make_scope(t, workload.headers) for t in targets(workload, 1)]
         asyncio.run(drive(app, warm * WARM_UP_REQUESTS))

@@ -3,6 +3,7 @@
 import argparse
 import logging
 import sys
+import time
 import urllib.request
 from collections.abc import Sequence
 from typing import Any
@@ -120,9 +121,52 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
+class LogFormatter(logging.Formatter):
+    """LOG_FORMAT's formatter, which formats each second's timestamp once.
+
+    The server logs a line per request, and formatting the date and time
+    anew for every line cost about 1.5 us of a request's CPU time.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(LOG_FORMAT)
+        self._second = -1
+        self._second_text = ""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        if datefmt is not None:
+            return super().formatTime(record, datefmt)
+        second = int(record.created)
+        if second != self._second:
+            moment = self.converter(second)
+            self._second_text = time.strftime(self.default_time_format, moment)
+            self._second = second
+        return self.default_msec_format % (self._second_text, record.msecs)
+
+
 def configure_logging(level: str, filename: str | None = None) -> None:
     """Send the server's log to standard error, or to `filename`, at `level`."""
-    logging.basicConfig(level=level, format=LOG_FORMAT, filename=filename)
+    if filename is None:
+        handler: logging.Handler = logging.StreamHandler()
+    else:
+        handler = logging.FileHandler(filename)
+    handler.setFormatter(LogFormatter())
+    logging.basicConfig(level=level, handlers=[handler])
+
+
+def skip_unused_record_fields() -> None:
+    """Stop the logging module from collecting what LOG_FORMAT never shows.
+
+    These are the switches of the logging HOWTO's "Optimization" section:
+    the caller's source line, and thread, process and task names. They are
+    process-wide, so only the server process sets them.
+    """
+    logging._srcfile = None
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
+    # Python 3.12 added this switch; on 3.11 the attribute is unused.
+    logging.logAsyncioTasks = False  # type: ignore[attr-defined]
 
 
 def _serve(settings: Settings) -> int:
@@ -130,6 +174,7 @@ def _serve(settings: Settings) -> int:
 
     from mockserver.app import create_app
 
+    skip_unused_record_fields()
     app = create_app(settings)
     logger.info("starting on http://%s:%d", settings.host, settings.port)
     uvicorn.run(
