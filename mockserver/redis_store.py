@@ -47,6 +47,8 @@ POOL_TIMEOUT_SECONDS = 10.0
 RATE_GRACE_SECONDS = 600.0
 # A quota hash outlives its period by 31 days, so that a key idle over a
 # month boundary still starts the new period at 0 rather than at `used`.
+# NOTE: unlike MemoryStore, this store does not bound unknown keys: their
+# hashes stay until they expire, so Redis needs its own maxmemory.
 PERIOD_GRACE_SECONDS = 31 * 86_400.0
 
 _VERDICTS = {
@@ -137,9 +139,10 @@ def check_connection(url: str) -> None:
     try:
         client.ping()
     except redis.RedisError as error:
+        cause = _hide_password(str(error), url).rstrip(".")
         raise StoreUnavailable(
-            f"cannot reach Redis at {redacted_url}: {_hide_password(str(error), url)}; "
-            f"start the Redis server or correct --redis-url"
+            f"cannot reach Redis at {redacted_url}: {cause}. "
+            f"Start the Redis server or correct --redis-url."
         ) from None
     finally:
         client.close()

@@ -473,7 +473,7 @@ def test_unreachable_redis_named() -> None:
     message = str(caught.value)
     assert message.startswith("cannot reach Redis at redis://:***@127.0.0.1:")
     assert "s3cret" not in message
-    assert "correct --redis-url" in message
+    assert message.endswith("Start the Redis server or correct --redis-url.")
 
 
 def test_invalid_redis_url_named() -> None:
