@@ -1,6 +1,8 @@
 """Keys: the registry, accept-any-key mode, the checks and masking."""
 
+import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -155,3 +157,38 @@ def test_shipped_key(key: str) -> None:
 
 def test_no_other_shipped_keys() -> None:
     assert set(load_scenarios().keys.keys) == set(SHIPPED)
+
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+LIMITS_SECTION = README.split("## Keys, quotas and rate limits", 1)[1].split("\n## ")[0]
+
+
+def test_readme_key_table_matches_data() -> None:
+    rows = re.findall(
+        r"^\| `(mock-[a-z-]+)` \| ([\d,]+)[^|]* \| ([\d,]+) per (\d+) s \|",
+        LIMITS_SECTION,
+        re.MULTILINE,
+    )
+
+    assert {row[0] for row in rows} == set(SHIPPED)
+    for key, quota, rate_limit, window in rows:
+        policy = load_scenarios().keys.lookup(key)
+        assert policy is not None
+        assert policy.quota == int(quota.replace(",", "")), key
+        assert policy.rate_limit == int(rate_limit.replace(",", "")), key
+        assert policy.rate_window_seconds == int(window), key
+
+
+def test_readme_settings_table_matches_defaults() -> None:
+    rows = re.findall(
+        r"^\| `--([a-z-]+)` \| `QUBICTRON_MOCK_([A-Z_]+)` \| `([^`]+)` \|",
+        LIMITS_SECTION,
+        re.MULTILINE,
+    )
+    fields = Settings.model_fields
+
+    assert len(rows) == 6
+    for flag, variable, default in rows:
+        name = flag.replace("-", "_")
+        assert variable == name.upper()
+        assert str(fields[name].default).removesuffix(".0") == default, flag

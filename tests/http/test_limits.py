@@ -18,9 +18,11 @@ from fastapi.testclient import TestClient
 
 from mockserver.app import create_app
 from mockserver.clock import MockClock
+from mockserver.redis_store import RedisStore
 from mockserver.settings import Settings
 from mockserver.state import build_state
 from tests.conftest import FROZEN_AT
+from tests.servers import free_port
 
 APRIL = datetime(2026, 4, 1, tzinfo=UTC)
 SECONDS_TO_APRIL = int((APRIL - FROZEN_AT).total_seconds())
@@ -465,3 +467,21 @@ def test_unknown_key_rejected_by_default() -> None:
 
         assert response.status_code == 401
         assert response.json()["status_code"] == "INVALID_API_KEY"
+
+
+def test_redis_failure_gives_envelope() -> None:
+    settings = Settings(frozen_at=FROZEN_AT)
+    state = build_state(settings)
+    # A store whose Redis server is gone, as when Redis stops mid-run.
+    state.selector.store = RedisStore(f"redis://127.0.0.1:{free_port()}/0")
+    app = create_app(settings, state)
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get(
+            "/tracking/v1/ocean",
+            params={"reference_number": CONTAINER, "api_key": "mock-valid-key"},
+        )
+
+    assert response.status_code == 500
+    assert response.json()["status_code"] == "UNEXPECTED_ERROR"
+    assert response.json()["data"] is None
