@@ -19,7 +19,8 @@ from uuid import uuid4
 import httpx2
 import pytest
 
-from mockserver.cli import main
+from mockserver.cli import main, settings_environment
+from mockserver.settings import Settings
 from tests.servers import free_port, running_server
 
 BURST_SIZE = 200
@@ -209,3 +210,22 @@ def test_unreachable_redis_stops_start(
     error = capsys.readouterr().err
     assert "cannot reach Redis at redis://:***@127.0.0.1:" in error
     assert "s3cret" not in error
+
+
+def test_settings_survive_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = Settings(
+        port=9123,
+        scenarios=tmp_path,
+        accept_any_key=True,
+        frozen_at=FROZEN_AT,
+        redis_url="redis://127.0.0.1:6379/0",
+        workers=3,
+        default_rate_window_seconds=2.5,
+    )
+
+    for name, value in settings_environment(settings).items():
+        monkeypatch.setenv(name, value)
+
+    assert Settings() == settings
