@@ -44,7 +44,6 @@ BL_PREFIXES = [
     "ZIMU",
     "OOLU",
     "APLU",
-    "SMLM",
 ]
 
 
