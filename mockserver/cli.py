@@ -40,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     catalogue.add_argument("--scenarios", type=str, help="user scenarios folder")
     health = commands.add_parser(
         "healthcheck",
-        help="exit 0 when the server on this machine answers GET /health",
+        help="exit 0 when the server on this machine responds to GET /health",
     )
     health.add_argument("--port", type=int, help="port of the server (default 8080)")
     return parser
@@ -249,7 +249,7 @@ def logging_config(level: str) -> dict[str, Any]:
 
 
 def check_health(settings: Settings) -> int:
-    """Return 0 when GET /health on the configured port answers 200, else 1."""
+    """Return 0 when GET /health on the configured port returns 200, else 1."""
     host = settings.host if settings.host not in ("0.0.0.0", "::", "") else "127.0.0.1"
     if ":" in host:
         host = f"[{host}]"
