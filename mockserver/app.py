@@ -92,6 +92,15 @@ def create_app(
     return app
 
 
+def create_app_from_environment() -> FastAPI:
+    """Return the app of one uvicorn worker process, configured from the environment.
+
+    `qubictron-mock --workers N` exports its settings as QUBICTRON_MOCK_*
+    variables, and each worker process calls this factory.
+    """
+    return create_app(Settings())
+
+
 def _success_example(state: MockState) -> Callable[[Outcome], dict[str, Any]]:
     """Return a function that renders the example body of a successful outcome.
 

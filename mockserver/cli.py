@@ -2,6 +2,7 @@
 
 import argparse
 import logging
+import os
 import sys
 import time
 import urllib.request
@@ -13,6 +14,7 @@ from pydantic import ValidationError
 from mockserver import __version__
 from mockserver.scenario_files import ScenarioError
 from mockserver.settings import ENV_PREFIX, Settings
+from mockserver.store import StoreUnavailable
 
 logger = logging.getLogger("mockserver")
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -39,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     catalogue.add_argument("--scenarios", type=str, help="user scenarios folder")
     health = commands.add_parser(
         "healthcheck",
-        help="exit 0 when the server on this machine answers GET /health",
+        help="exit 0 when the server on this machine responds to GET /health",
     )
     health.add_argument("--port", type=int, help="port of the server (default 8080)")
     return parser
@@ -68,6 +70,46 @@ def _add_settings_flags(parser: argparse.ArgumentParser) -> None:
         help="start with the clock frozen at this RFC 3339 instant",
     )
     parser.add_argument("--redis-url", help="keep usage counters in this Redis server")
+    _add_store_flags(parser)
+    _add_unknown_key_flags(parser)
+
+
+def _add_store_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--redis-prefix",
+        help="prefix of the Redis keys the mock writes (default qubictron-mock:)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help="worker processes (default 1); more than one needs --redis-url",
+    )
+
+
+def _add_unknown_key_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--default-quota",
+        type=int,
+        help="billable requests per month for keys accepted by --accept-any-key "
+        "(default 1000000)",
+    )
+    parser.add_argument(
+        "--default-rate-limit",
+        type=int,
+        help="requests per rate window for keys accepted by --accept-any-key "
+        "(default 600)",
+    )
+    parser.add_argument(
+        "--default-rate-window-seconds",
+        type=float,
+        help="length of their rate window in seconds (default 60)",
+    )
+    parser.add_argument(
+        "--max-unknown-keys",
+        type=int,
+        help="unknown keys whose counters the in-memory store keeps; the least "
+        "recently used are forgotten beyond it (default 100000)",
+    )
 
 
 def _normalise_argv(argv: Sequence[str]) -> list[str]:
@@ -101,9 +143,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as error:
         for problem in error.errors():
             name = ".".join(str(part) for part in problem["loc"])
-            sys.stderr.write(
-                f"qubictron-mock: invalid setting {name}: {problem['msg']}\n"
-            )
+            if name:
+                message = f"invalid setting {name}: {problem['msg']}"
+            else:
+                # A rule across settings: show its own message, unprefixed.
+                cause = problem.get("ctx", {}).get("error", problem["msg"])
+                message = f"invalid settings: {cause}"
+            sys.stderr.write(f"qubictron-mock: {message}\n")
         return 2
 
     if namespace.command == "healthcheck":
@@ -118,6 +164,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _serve(settings)
     except ScenarioError as error:
         sys.stderr.write(f"qubictron-mock: invalid scenario data: {error}\n")
+        return 2
+    except StoreUnavailable as error:
+        sys.stderr.write(f"qubictron-mock: {error}\n")
         return 2
 
 
@@ -172,6 +221,9 @@ def skip_unused_record_fields() -> None:
 def _serve(settings: Settings) -> int:
     import uvicorn
 
+    if settings.workers > 1:
+        return _serve_workers(settings)
+
     from mockserver.app import create_app
 
     skip_unused_record_fields()
@@ -188,8 +240,66 @@ def _serve(settings: Settings) -> int:
     return 0
 
 
+def _serve_workers(settings: Settings) -> int:
+    """Run several worker processes that share their counters through Redis."""
+    import uvicorn
+
+    from mockserver.redis_store import check_connection
+    from mockserver.scenario_files import load_scenarios
+
+    # Every worker would fail on these; checking them here gives one clear
+    # message instead of one failure per worker.
+    load_scenarios(settings.scenarios, settings.accept_any_key)
+    check_connection(settings.redis_url or "")
+
+    # Worker processes are spawned afresh, so they read their settings from
+    # the environment that they inherit.
+    os.environ.update(settings_environment(settings))
+    logger.info(
+        "starting %d workers on http://%s:%d",
+        settings.workers,
+        settings.host,
+        settings.port,
+    )
+    uvicorn.run(
+        "mockserver.app:create_app_from_environment",
+        factory=True,
+        workers=settings.workers,
+        host=settings.host,
+        port=settings.port,
+        log_config=logging_config(settings.log_level),
+        access_log=False,
+        server_header=False,
+    )
+    return 0
+
+
+def settings_environment(settings: Settings) -> dict[str, str]:
+    """Return the QUBICTRON_MOCK_* variables that reproduce `settings`."""
+    environment: dict[str, str] = {}
+    for name, value in settings.model_dump(mode="json").items():
+        if value is None:
+            continue
+        text = str(value).lower() if isinstance(value, bool) else str(value)
+        environment[f"{ENV_PREFIX}{name.upper()}"] = text
+    return environment
+
+
+def logging_config(level: str) -> dict[str, Any]:
+    """Return the logging setup that uvicorn applies in each worker process."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"plain": {"format": LOG_FORMAT}},
+        "handlers": {
+            "stderr": {"class": "logging.StreamHandler", "formatter": "plain"}
+        },
+        "root": {"level": level, "handlers": ["stderr"]},
+    }
+
+
 def check_health(settings: Settings) -> int:
-    """Return 0 when GET /health on the configured port answers 200, else 1."""
+    """Return 0 when GET /health on the configured port returns 200, else 1."""
     host = settings.host if settings.host not in ("0.0.0.0", "::", "") else "127.0.0.1"
     if ":" in host:
         host = f"[{host}]"

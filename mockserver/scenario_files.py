@@ -30,7 +30,7 @@ OwnerCode = Annotated[str, Field(pattern=r"^[A-Z]{3}U$")]
 
 
 class ScenarioError(ValueError):
-    """A scenario file that cannot be used; the message says where and why."""
+    """An invalid scenario file. The message names the file, entry and problem."""
 
 
 class _Strict(BaseModel):
