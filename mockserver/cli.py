@@ -5,7 +5,6 @@ import logging
 import os
 import sys
 import time
-import urllib.request
 from collections.abc import Sequence
 from typing import Any
 
@@ -290,7 +289,7 @@ def logging_config(level: str) -> dict[str, Any]:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "formatters": {"plain": {"format": LOG_FORMAT}},
+        "formatters": {"plain": {"()": LogFormatter}},
         "handlers": {
             "stderr": {"class": "logging.StreamHandler", "formatter": "plain"}
         },
@@ -304,6 +303,10 @@ def check_health(settings: Settings) -> int:
     if ":" in host:
         host = f"[{host}]"
     url = f"http://{host}:{settings.port}/health"
+    # Imported here: urllib.request takes about 50 ms to import, which every
+    # server start would otherwise pay.
+    import urllib.request
+
     try:
         with urllib.request.urlopen(url, timeout=HEALTHCHECK_TIMEOUT_SECONDS) as reply:
             healthy = reply.status == 200
