@@ -25,7 +25,7 @@ import workloads
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mockserver.app import create_app
-from mockserver.cli import configure_logging, skip_unused_record_fields
+from mockserver.serverlog import configure_logging, skip_unused_record_fields
 from mockserver.settings import Settings
 
 WARM_UP_REQUESTS = 2_000

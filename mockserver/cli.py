@@ -4,7 +4,6 @@ import argparse
 import logging
 import os
 import sys
-import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,11 +11,15 @@ from pydantic import ValidationError
 
 from mockserver import __version__
 from mockserver.scenario_files import ScenarioError
+from mockserver.serverlog import (
+    LogFormatter,
+    configure_logging,
+    skip_unused_record_fields,
+)
 from mockserver.settings import ENV_PREFIX, Settings
 from mockserver.store import StoreUnavailable
 
 logger = logging.getLogger("mockserver")
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 COMMANDS = ("serve", "scenarios", "healthcheck")
 HEALTHCHECK_TIMEOUT_SECONDS = 2.0
 TOP_LEVEL_FLAGS = ("-h", "--help", "--version")
@@ -167,54 +170,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreUnavailable as error:
         sys.stderr.write(f"qubictron-mock: {error}\n")
         return 2
-
-
-class LogFormatter(logging.Formatter):
-    """LOG_FORMAT's formatter, which formats each second's timestamp once.
-
-    The server logs a line per request, and formatting the date and time
-    anew for every line cost about 1.5 us of a request's CPU time.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(LOG_FORMAT)
-        self._second = -1
-        self._second_text = ""
-
-    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
-        if datefmt is not None:
-            return super().formatTime(record, datefmt)
-        second = int(record.created)
-        if second != self._second:
-            moment = self.converter(second)
-            self._second_text = time.strftime(self.default_time_format, moment)
-            self._second = second
-        return self.default_msec_format % (self._second_text, record.msecs)
-
-
-def configure_logging(level: str, filename: str | None = None) -> None:
-    """Send the server's log to standard error, or to `filename`, at `level`."""
-    if filename is None:
-        handler: logging.Handler = logging.StreamHandler()
-    else:
-        handler = logging.FileHandler(filename)
-    handler.setFormatter(LogFormatter())
-    logging.basicConfig(level=level, handlers=[handler])
-
-
-def skip_unused_record_fields() -> None:
-    """Stop the logging module from collecting what LOG_FORMAT never shows.
-
-    These are the switches of the logging HOWTO's "Optimization" section:
-    the caller's source line, and thread, process and task names. They are
-    process-wide, so only the server process sets them.
-    """
-    logging._srcfile = None
-    logging.logThreads = False
-    logging.logProcesses = False
-    logging.logMultiprocessing = False
-    # Python 3.12 added this switch; on 3.11 the attribute is unused.
-    logging.logAsyncioTasks = False  # type: ignore[attr-defined]
 
 
 def _serve(settings: Settings) -> int:
