@@ -84,6 +84,8 @@ class Server:
     port: int
     log_path: Path
     cold_start_seconds: float
+    # Responses that wrk counted from this server, warm-up runs included.
+    responses: int = 0
 
     def rss_megabytes(self) -> float:
         """Return the resident memory of the process and its children, in MB."""

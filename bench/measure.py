@@ -221,7 +221,7 @@ def run_workload(
             str(first),
             workloads.DISTINCT_OWNERS,
         )
-    return harness.run_wrk(
+    result = harness.run_wrk(
         server.port,
         workload.example_target(),
         connections=connections,
@@ -231,6 +231,8 @@ def run_workload(
         headers=workload.headers,
         max_requests=max_requests,
     )
+    server.responses += result.requests
+    return result
 
 
 def median_by(results: list[WrkResult], key: Callable[[WrkResult], float]) -> WrkResult:
