@@ -17,7 +17,7 @@ from harness import BenchError, Server, WrkResult
 from report import MOCK
 from workloads import Workload
 
-# A single connection waits for each answer, so it never exceeds this rate.
+# A single connection waits for each response, so it never exceeds this rate.
 SINGLE_CLIENT_MAX_RATE = 30_000
 ENV_PREFIX = "QUBICTRON_MOCK_"
 
@@ -257,10 +257,10 @@ def warm_up(server: Server, options: Options, indexes: DistinctIndexes) -> None:
 def measure_fixed(
     server: Server, workload: Workload, options: Options, indexes: DistinctIndexes
 ) -> Row:
-    """Measure a server that answers every request with the same body."""
+    """Measure a server that responds to every request with the same body."""
     status, _ = harness.get(server.port, workload.target)
     if status != 200:
-        raise BenchError(f"{server.name} answered {status} instead of 200")
+        raise BenchError(f"{server.name} returned {status} instead of 200")
     progress(f"measuring {server.name} on {workload.name}")
     busy = [
         run_workload(server, workload, options, indexes, options.connections)

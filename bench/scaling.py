@@ -41,7 +41,7 @@ def quota_used(server: Server) -> int:
     """Return the billed requests of the benchmark key (one more is billed)."""
     status, body = harness.get(server.port, workloads.OK.target)
     if status != 200:
-        raise BenchError(f"the OK request answered {status} during a scaling run")
+        raise BenchError(f"the OK request returned {status} during a scaling run")
     return int(json.loads(body)["data"]["metadata"]["api_calls"]["used"])
 
 
@@ -85,9 +85,8 @@ def memory_after_references(
     server, _ = measure.start_mock(options, label="memory")
     lines = []
     try:
-        lines.append(
-            f"  resident memory after the first answer: {server.rss_megabytes():.0f} MB"
-        )
+        rss = server.rss_megabytes()
+        lines.append(f"  resident memory after the first response: {rss:.0f} MB")
         served = 0
         for step in REFERENCE_STEPS:
             measure.progress(f"sending {step - served:,} distinct references")
@@ -108,7 +107,7 @@ def memory_after_references(
 
 
 def write_key_scenarios(folder: Any, count: int) -> None:
-    """Write a user scenarios folder whose keys.toml holds `count` keys."""
+    """Write a user scenarios folder whose keys.toml contains `count` keys."""
     folder.mkdir(parents=True, exist_ok=True)
     entries = [
         f'[[keys]]\nkey = "{KEY_PREFIX}{index:05d}"\nquota = 100_000_000\n'
@@ -193,10 +192,10 @@ def cost_with_full_journal(
         if status == 404:
             return [
                 "  skipped: cost with the journal full (this server has no request "
-                f"journal: GET {JOURNAL_PATH} answered 404)"
+                f"journal: GET {JOURNAL_PATH} returned 404)"
             ]
         if status != 200:
-            raise BenchError(f"GET {JOURNAL_PATH} answered {status}")
+            raise BenchError(f"GET {JOURNAL_PATH} returned {status}")
         fill = journal_capacity(body)
         measure.progress("measuring the cost of a request before filling the journal")
         empty = median_rate(server, options, indexes)
@@ -213,7 +212,7 @@ def cost_with_full_journal(
 
 
 def journal_capacity(body: bytes) -> int:
-    """Return how many requests fill the journal: its capacity, if it says.
+    """Return how many requests fill the journal: its capacity plus 1,000.
 
     NOTE: the journal's response format is not fixed yet; this reads the
     first integer field named like a capacity and else sends 100,000.
