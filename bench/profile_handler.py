@@ -6,8 +6,9 @@ Builds the app as `qubictron-mock` does (default settings, request log at
 INFO into a file) and calls it as an ASGI app, with no socket, no HTTP
 parser and no client. It prints the CPU time per request, which is what the
 mock's code adds to uvicorn's own cost, and with --profile the functions
-that cProfile found most expensive. CPU time, unlike wall time, barely moves
-when other processes share the machine.
+that cProfile found most expensive. CPU time moves less than wall time when
+other processes share the machine, but on a busy 2-CPU machine it still
+moved by half between runs; bench/instructions.py gives a steadier count.
 """
 
 import argparse
