@@ -19,7 +19,7 @@ from mockserver.http.api_docs import (
 from mockserver.http.control import control_router, health_router
 from mockserver.http.dispatch import DispatchMiddleware
 from mockserver.http.errors import install_error_handlers
-from mockserver.http.tracking import TrackingApp
+from mockserver.http.observed import ObservedTrackingApp
 from mockserver.outcomes import Outcome
 from mockserver.references import Reference, ReferenceType
 from mockserver.selection import Decision, Lookup
@@ -47,8 +47,13 @@ def create_app(
     """
     settings = settings or Settings()
     state = state or build_state(settings)
-    tracking = TrackingApp(
-        state.selector, state.renderer, state.scenarios.keys, state.clock
+    tracking = ObservedTrackingApp(
+        state.selector,
+        state.renderer,
+        state.scenarios.keys,
+        state.clock,
+        journal=state.journal if settings.control_plane else None,
+        latency=state.latency,
     )
 
     @asynccontextmanager
@@ -61,6 +66,7 @@ def create_app(
             len(state.scenarios.keys.keys),
             type(state.store).__name__,
         )
+        _warn_if_control_plane_exposed(settings)
         yield
         await state.store.close()
         logger.info("qubictron-mock stopped")
@@ -79,7 +85,8 @@ def create_app(
     install_error_handlers(app)
     app.include_router(tracking_router(tracking))
     app.include_router(health_router())
-    app.include_router(control_router())
+    if settings.control_plane:
+        app.include_router(control_router())
     if asgi_fast_path:
         app.add_middleware(DispatchMiddleware, tracking=tracking)
 
@@ -91,6 +98,18 @@ def create_app(
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+def _warn_if_control_plane_exposed(settings: Settings) -> None:
+    """Warn when anyone who reaches the port can change the mock's state."""
+    loopback = settings.host in ("127.0.0.1", "::1", "localhost")
+    if settings.control_plane and settings.admin_token is None and not loopback:
+        logger.warning(
+            "the control plane under /__mock/ is open to anyone who reaches "
+            "%s:%d; set an admin token or turn it off with --no-control-plane",
+            settings.host,
+            settings.port,
+        )
 
 
 def _success_example(state: MockState) -> Callable[[Outcome], dict[str, Any]]:

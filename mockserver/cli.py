@@ -67,6 +67,46 @@ def _add_settings_flags(parser: argparse.ArgumentParser) -> None:
         help="start with the clock frozen at this RFC 3339 instant",
     )
     parser.add_argument("--redis-url", help="keep usage counters in this Redis server")
+    _add_control_flags(parser)
+
+
+def _add_control_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-control-plane",
+        dest="control_plane",
+        action="store_false",
+        default=None,
+        help="turn the /__mock/ control endpoints off (they answer 404)",
+    )
+    parser.add_argument(
+        "--admin-token",
+        help="token every /__mock/ request must send; prefer the environment "
+        f"variable {ENV_PREFIX}ADMIN_TOKEN, which process lists do not show",
+    )
+    parser.add_argument(
+        "--journal-size",
+        type=int,
+        help="requests the journal keeps, oldest dropped first (default 1000)",
+    )
+    parser.add_argument(
+        "--max-delay",
+        dest="max_delay_seconds",
+        type=float,
+        help="longest delay in seconds that X-Mock-Delay or a setting may ask "
+        "for (default 10)",
+    )
+    parser.add_argument(
+        "--delay",
+        dest="delay_seconds",
+        type=float,
+        help="seconds to hold every tracking response (default 0)",
+    )
+    parser.add_argument(
+        "--no-response-delay",
+        dest="no_response_delay_seconds",
+        type=float,
+        help="seconds to hold each CARRIER_NO_RESPONSE answer (default 0)",
+    )
 
 
 def _normalise_argv(argv: Sequence[str]) -> list[str]:
@@ -100,9 +140,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as error:
         for problem in error.errors():
             name = ".".join(str(part) for part in problem["loc"])
-            sys.stderr.write(
-                f"qubictron-mock: invalid setting {name}: {problem['msg']}\n"
-            )
+            subject = f"setting {name}" if name else "settings"
+            sys.stderr.write(f"qubictron-mock: invalid {subject}: {problem['msg']}\n")
         return 2
 
     if namespace.command == "healthcheck":

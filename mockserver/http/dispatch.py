@@ -4,6 +4,7 @@ import logging
 import time
 from typing import Any
 
+from mockserver.http.control_route import loggable_path
 from mockserver.http.envelope import RequestIds
 from mockserver.http.tracking import Receive, Scope, Send, TrackingApp, is_api_path
 
@@ -54,7 +55,7 @@ class DispatchMiddleware:
             access_logger.info(
                 "%s %s %d - %.2fms id=%s",
                 scope["method"],
-                scope["path"],
+                loggable_path(scope["path"]),
                 status,
                 (time.perf_counter() - started) * 1000,
                 request_id.decode("ascii"),
