@@ -17,7 +17,7 @@ COPY --from=build /wheels /wheels
 RUN pip install /wheels/*.whl \
     && rm -rf /wheels \
     && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin mock
-USER mock
+USER 10001
 # Inside a container the server must listen on every interface to be reachable.
 ENV QUBICTRON_MOCK_HOST=0.0.0.0 \
     QUBICTRON_MOCK_PORT=8080

@@ -100,6 +100,15 @@ def create_app(
     return app
 
 
+def create_app_from_environment() -> FastAPI:
+    """Return the app of one uvicorn worker process, configured from the environment.
+
+    `qubictron-mock --workers N` exports its settings as QUBICTRON_MOCK_*
+    variables, and each worker process calls this factory.
+    """
+    return create_app(Settings())
+
+
 def _warn_if_control_plane_exposed(settings: Settings) -> None:
     """Warn when anyone who reaches the port can change the mock's state."""
     loopback = settings.host in ("127.0.0.1", "::1", "localhost")

@@ -9,7 +9,7 @@ from mockserver.references import Reference, ReferenceType
 
 
 class CarrierState(StrEnum):
-    """How a carrier's side of the integration behaves."""
+    """The state of a carrier's side of the integration."""
 
     ACTIVE = "active"
     UNSUPPORTED = "unsupported"

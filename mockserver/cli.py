@@ -2,16 +2,18 @@
 
 import argparse
 import logging
+import os
 import sys
 import urllib.request
 from collections.abc import Sequence
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 
 from mockserver import __version__
 from mockserver.scenario_files import ScenarioError
 from mockserver.settings import ENV_PREFIX, Settings
+from mockserver.store import StoreUnavailable
 
 logger = logging.getLogger("mockserver")
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -38,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     catalogue.add_argument("--scenarios", type=str, help="user scenarios folder")
     health = commands.add_parser(
         "healthcheck",
-        help="exit 0 when the server on this machine answers GET /health",
+        help="exit 0 when the server on this machine responds to GET /health",
     )
     health.add_argument("--port", type=int, help="port of the server (default 8080)")
     return parser
@@ -67,7 +69,47 @@ def _add_settings_flags(parser: argparse.ArgumentParser) -> None:
         help="start with the clock frozen at this RFC 3339 instant",
     )
     parser.add_argument("--redis-url", help="keep usage counters in this Redis server")
+    _add_store_flags(parser)
+    _add_unknown_key_flags(parser)
     _add_control_flags(parser)
+
+
+def _add_store_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--redis-prefix",
+        help="prefix of the Redis keys the mock writes (default qubictron-mock:)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help="worker processes (default 1); more than one needs --redis-url",
+    )
+
+
+def _add_unknown_key_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--default-quota",
+        type=int,
+        help="billable requests per month for keys accepted by --accept-any-key "
+        "(default 1000000)",
+    )
+    parser.add_argument(
+        "--default-rate-limit",
+        type=int,
+        help="requests per rate window for keys accepted by --accept-any-key "
+        "(default 600)",
+    )
+    parser.add_argument(
+        "--default-rate-window-seconds",
+        type=float,
+        help="length of their rate window in seconds (default 60)",
+    )
+    parser.add_argument(
+        "--max-unknown-keys",
+        type=int,
+        help="unknown keys whose counters the in-memory store keeps; the least "
+        "recently used are forgotten beyond it (default 100000)",
+    )
 
 
 def _add_control_flags(parser: argparse.ArgumentParser) -> None:
@@ -76,7 +118,7 @@ def _add_control_flags(parser: argparse.ArgumentParser) -> None:
         dest="control_plane",
         action="store_false",
         default=None,
-        help="turn the /__mock/ control endpoints off (they answer 404)",
+        help="turn the /__mock/ control endpoints off (they return 404)",
     )
     parser.add_argument(
         "--admin-token",
@@ -92,7 +134,7 @@ def _add_control_flags(parser: argparse.ArgumentParser) -> None:
         "--max-delay",
         dest="max_delay_seconds",
         type=float,
-        help="longest delay in seconds that X-Mock-Delay or a setting may ask "
+        help="maximum delay in seconds that X-Mock-Delay or a setting may set "
         "for (default 10)",
     )
     parser.add_argument(
@@ -105,7 +147,7 @@ def _add_control_flags(parser: argparse.ArgumentParser) -> None:
         "--no-response-delay",
         dest="no_response_delay_seconds",
         type=float,
-        help="seconds to hold each CARRIER_NO_RESPONSE answer (default 0)",
+        help="seconds to hold each CARRIER_NO_RESPONSE response (default 0)",
     )
 
 
@@ -140,8 +182,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as error:
         for problem in error.errors():
             name = ".".join(str(part) for part in problem["loc"])
-            subject = f"setting {name}" if name else "settings"
-            sys.stderr.write(f"qubictron-mock: invalid {subject}: {problem['msg']}\n")
+            if name:
+                message = f"invalid setting {name}: {problem['msg']}"
+            else:
+                # A rule across settings: show its own message, unprefixed.
+                cause = problem.get("ctx", {}).get("error", problem["msg"])
+                message = f"invalid settings: {cause}"
+            sys.stderr.write(f"qubictron-mock: {message}\n")
         return 2
 
     if namespace.command == "healthcheck":
@@ -157,10 +204,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ScenarioError as error:
         sys.stderr.write(f"qubictron-mock: invalid scenario data: {error}\n")
         return 2
+    except StoreUnavailable as error:
+        sys.stderr.write(f"qubictron-mock: {error}\n")
+        return 2
 
 
 def _serve(settings: Settings) -> int:
     import uvicorn
+
+    if settings.workers > 1:
+        return _serve_workers(settings)
 
     from mockserver.app import create_app
 
@@ -177,8 +230,80 @@ def _serve(settings: Settings) -> int:
     return 0
 
 
+def _serve_workers(settings: Settings) -> int:
+    """Run several worker processes that share their counters through Redis."""
+    import uvicorn
+
+    from mockserver.redis_store import check_connection
+    from mockserver.scenario_files import load_scenarios
+
+    # Every worker would fail on these; checking them here gives one clear
+    # message instead of one failure per worker.
+    load_scenarios(settings.scenarios, settings.accept_any_key)
+    check_connection(settings.redis_url or "")
+
+    # Worker processes are spawned afresh, so they read their settings from
+    # the environment that they inherit.
+    os.environ.update(settings_environment(settings))
+    if settings.control_plane:
+        # NOTE: only usage counters live in Redis. The clock, carrier states,
+        # keys, delays and journal stay in each worker's memory.
+        logger.warning(
+            "with %d workers, a /__mock/ request changes only the worker that "
+            "receives it (usage counters are shared through Redis); use one "
+            "worker for tests that drive the control plane",
+            settings.workers,
+        )
+    logger.info(
+        "starting %d workers on http://%s:%d",
+        settings.workers,
+        settings.host,
+        settings.port,
+    )
+    uvicorn.run(
+        "mockserver.app:create_app_from_environment",
+        factory=True,
+        workers=settings.workers,
+        host=settings.host,
+        port=settings.port,
+        log_config=logging_config(settings.log_level),
+        access_log=False,
+        server_header=False,
+    )
+    return 0
+
+
+def settings_environment(settings: Settings) -> dict[str, str]:
+    """Return the QUBICTRON_MOCK_* variables that reproduce `settings`."""
+    environment: dict[str, str] = {}
+    for name, value in settings.model_dump(mode="json").items():
+        if value is None:
+            continue
+        secret = getattr(settings, name)
+        if isinstance(secret, SecretStr):
+            # model_dump hides secrets as asterisks, which a worker would
+            # then take for the token itself.
+            value = secret.get_secret_value()
+        text = str(value).lower() if isinstance(value, bool) else str(value)
+        environment[f"{ENV_PREFIX}{name.upper()}"] = text
+    return environment
+
+
+def logging_config(level: str) -> dict[str, Any]:
+    """Return the logging setup that uvicorn applies in each worker process."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"plain": {"format": LOG_FORMAT}},
+        "handlers": {
+            "stderr": {"class": "logging.StreamHandler", "formatter": "plain"}
+        },
+        "root": {"level": level, "handlers": ["stderr"]},
+    }
+
+
 def check_health(settings: Settings) -> int:
-    """Return 0 when GET /health on the configured port answers 200, else 1."""
+    """Return 0 when GET /health on the configured port returns 200, else 1."""
     host = settings.host if settings.host not in ("0.0.0.0", "::", "") else "127.0.0.1"
     if ":" in host:
         host = f"[{host}]"

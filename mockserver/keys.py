@@ -18,12 +18,17 @@ class KeyPolicy:
     rate_window_seconds: float = 60.0
     expires_at: datetime | None = None
     tracking_access: bool = True
+    # False for an unknown key let in by accept-any-key mode: the memory
+    # store may forget such a key's counters, but never a known key's.
+    known: bool = True
 
 
 @dataclass(slots=True)
 class KeyRegistry:
     """Known keys, and the policy given to any key when all keys are accepted.
 
+    `default_policy` supplies the quota and rate limit of unknown keys in
+    accept-any-key mode, and the counters shown on a 429 that no key backs.
     Keys can be added or removed at run time; `reset()` restores the loaded set.
     """
 
@@ -45,6 +50,7 @@ class KeyRegistry:
                 quota=self.default_policy.quota,
                 rate_limit=self.default_policy.rate_limit,
                 rate_window_seconds=self.default_policy.rate_window_seconds,
+                known=False,
             )
         return policy
 

@@ -24,7 +24,7 @@ class ApiCalls(_Model):
 
 
 class Metadata(_Model):
-    """What was looked up, and the state of the shipment."""
+    """The reference looked up, its carrier, and the state of the shipment."""
 
     reference_number: str | None
     reference_type: Literal["BL", "BOOKING", "CONTAINER"] | None

@@ -23,7 +23,7 @@ _BAD_PERCENT_ESCAPE = re.compile(rb"%(?![0-9A-Fa-f]{2})")
 class QueryParameters:
     """The known parameters of one request.
 
-    `values` holds each decoded value; `undecodable` names the parameters
+    `values` contains each decoded value; `undecodable` names the parameters
     whose bytes were not valid UTF-8, which the parameter checks reject.
     """
 

@@ -13,7 +13,7 @@ _CONTAINER_SHAPE = re.compile(r"[A-Z]{4}[0-9]{7}")
 
 
 class ReferenceType(StrEnum):
-    """What a reference number identifies."""
+    """The kind of document a reference number identifies."""
 
     BL = "BL"
     BOOKING = "BOOKING"

@@ -42,7 +42,7 @@ CONTAINER_NUMBER_LENGTH = 11
 
 
 class ScenarioError(ValueError):
-    """A scenario file that cannot be used; the message says where and why."""
+    """An invalid scenario file. The message names the file, entry and problem."""
 
 
 class _Strict(BaseModel):

@@ -179,10 +179,10 @@ def evaluate_parameters(
 
 def lookup_reason(lookup: Lookup) -> str:
     """Describe an ordinary successful lookup for `X-Mock-Reason`."""
-    how = "detected" if lookup.carrier_detected else "given"
+    source = "detected" if lookup.carrier_detected else "given"
     return (
         f"{lookup.reference.type.value} {lookup.reference.number} tracked with "
-        f"{how} carrier {lookup.carrier.code}"
+        f"{source} carrier {lookup.carrier.code}"
     )
 
 

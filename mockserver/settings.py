@@ -45,6 +45,34 @@ class Settings(BaseSettings):
         None,
         description="Keep usage counters in this Redis server, shared by workers.",
     )
+    redis_prefix: Annotated[str, Field(min_length=1, max_length=100)] = Field(
+        "qubictron-mock:",
+        description="Prefix of every Redis key the mock writes; a reset deletes "
+        "only keys with this prefix.",
+    )
+    workers: Annotated[int, Field(ge=1, le=64)] = Field(
+        1,
+        description="Worker processes; more than one needs redis_url, so that "
+        "they share counters.",
+    )
+    default_quota: Annotated[int, Field(ge=0)] = Field(
+        1_000_000,
+        description="Billable requests per calendar month for an unknown key "
+        "accepted by accept_any_key.",
+    )
+    default_rate_limit: Annotated[int, Field(ge=0)] = Field(
+        600,
+        description="Requests per rate window for an unknown key accepted by "
+        "accept_any_key.",
+    )
+    default_rate_window_seconds: Annotated[float, Field(gt=0, le=86_400 * 31)] = Field(
+        60.0, description="Length in seconds of an unknown key's rate window."
+    )
+    max_unknown_keys: Annotated[int, Field(ge=1, le=100_000_000)] = Field(
+        100_000,
+        description="Unknown keys whose counters the in-memory store keeps; "
+        "beyond it the least recently used are forgotten.",
+    )
     shipment_cache_size: Annotated[int, Field(ge=0, le=1_000_000)] = Field(
         4096, description="Rendered shipments kept in memory."
     )
@@ -72,6 +100,15 @@ class Settings(BaseSettings):
         description="Delay before a CARRIER_NO_RESPONSE response, in seconds, so "
         "clients can test their time-outs.",
     )
+
+    @model_validator(mode="after")
+    def _shared_counters(self) -> "Settings":
+        if self.workers > 1 and not self.redis_url:
+            raise ValueError(
+                f"workers = {self.workers} needs redis_url (--redis-url), because "
+                f"each worker process would otherwise keep its own counters"
+            )
+        return self
 
     @field_validator("log_level", mode="before")
     @classmethod

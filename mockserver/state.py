@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from mockserver.carriers import CarrierState
 from mockserver.clock import MockClock
 from mockserver.journal import Journal
+from mockserver.keys import KeyPolicy
 from mockserver.latency import Latency
 from mockserver.payload import BodyRenderer
 from mockserver.scenario_files import Scenarios, load_scenarios
@@ -52,9 +53,16 @@ class MockState:
 def build_state(settings: Settings) -> MockState:
     """Load the scenario data and build the state a server starts with.
 
-    Raises ScenarioError when a scenario file is invalid.
+    Raises ScenarioError when a scenario file is invalid, and
+    StoreUnavailable when the Redis server in the settings cannot be reached.
     """
     scenarios = load_scenarios(settings.scenarios, settings.accept_any_key)
+    scenarios.keys.default_policy = KeyPolicy(
+        key="",
+        quota=settings.default_quota,
+        rate_limit=settings.default_rate_limit,
+        rate_window_seconds=settings.default_rate_window_seconds,
+    )
     clock = MockClock(frozen_at=settings.frozen_at)
     store = make_store(settings)
     renderer = BodyRenderer(
@@ -85,9 +93,14 @@ def build_state(settings: Settings) -> MockState:
 
 
 def make_store(settings: Settings) -> CounterStore:
-    """Return the counter store the settings ask for."""
-    if settings.redis_url:
-        from mockserver.redis_store import RedisStore
+    """Return the counter store the settings ask for.
 
-        return RedisStore(settings.redis_url)
-    return MemoryStore()
+    Raises StoreUnavailable when the Redis server in the settings cannot be
+    reached, so the server never starts without its counters.
+    """
+    if settings.redis_url:
+        from mockserver.redis_store import RedisStore, check_connection
+
+        check_connection(settings.redis_url)
+        return RedisStore(settings.redis_url, settings.redis_prefix)
+    return MemoryStore(max_unknown_keys=settings.max_unknown_keys)

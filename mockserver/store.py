@@ -5,15 +5,37 @@ The rate limit uses fixed windows: window n covers
 is simply the time to the window's end. A client can therefore send up to
 twice the limit across a window boundary, as with other fixed-window APIs.
 The quota counts billable requests per calendar month in UTC.
+
+Every store follows the same rules, which `current_counters` states in
+Python and the Redis store's Lua script repeats:
+
+- A key's counters begin with its first counted request. That request's
+  billing period starts at the key's configured `used`; later periods start
+  at 0. Looking at a key (`peek`) or rejecting it for its rate limit does
+  not begin its counters.
+- A request over the rate limit is rejected and not counted.
+- Any other request counts against the rate limit; one over quota is then
+  rejected, and an admitted one is billed when it is billable.
 """
 
+import hashlib
+import logging
 import math
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
 from mockserver.keys import KeyPolicy
 from mockserver.outcomes import Outcome
+
+DEFAULT_MAX_UNKNOWN_KEYS = 100_000
+
+logger = logging.getLogger(__name__)
+
+
+class StoreUnavailable(RuntimeError):
+    """The counter store cannot be used; the message names it and the cause."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,10 +93,14 @@ def window_index(now: float, window_seconds: float) -> int:
     return math.floor(now / window_seconds)
 
 
+def window_end(now: float, window_seconds: float) -> float:
+    """Return the instant, in seconds since the epoch, when `now`'s window ends."""
+    return (window_index(now, window_seconds) + 1) * window_seconds
+
+
 def seconds_until_window_end(now: float, window_seconds: float) -> int:
     """Return the whole seconds, rounded up, until the current window ends."""
-    end = (window_index(now, window_seconds) + 1) * window_seconds
-    return max(math.ceil(end - now), 1)
+    return max(math.ceil(window_end(now, window_seconds) - now), 1)
 
 
 def billing_period(now: float) -> int:
@@ -83,19 +109,65 @@ def billing_period(now: float) -> int:
     return moment.year * 12 + moment.month - 1
 
 
+def period_end(now: float) -> float:
+    """Return the instant, in seconds since the epoch, when `now`'s period ends."""
+    period = billing_period(now) + 1
+    return datetime(period // 12, period % 12 + 1, 1, tzinfo=UTC).timestamp()
+
+
 def seconds_until_period_end(now: float) -> int:
     """Return the whole seconds, rounded up, until the next billing period."""
-    period = billing_period(now) + 1
-    start = datetime(period // 12, period % 12 + 1, 1, tzinfo=UTC)
-    return max(math.ceil(start.timestamp() - now), 1)
+    return max(math.ceil(period_end(now) - now), 1)
+
+
+def key_digest(key: str) -> str:
+    """Return a fixed-length digest of an API key, to name its counters by.
+
+    Counters are named by digest so that an unknown key of any length costs
+    the same memory, and so that no API key is stored in plain text.
+    """
+    # surrogatepass: a key decoded from undecodable bytes must not raise.
+    data = key.encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 @dataclass(slots=True)
-class _KeyCounters:
+class Counters:
+    """One key's counters: the rate window it counted in, and its billing period."""
+
     window: int
     window_count: int
     period: int
     used: int
+
+
+def current_counters(
+    stored: Counters | None, policy: KeyPolicy, now: float
+) -> Counters:
+    """Return the key's counters as they stand at `now`, leaving `stored` alone.
+
+    A key without counters starts at its configured `used`; a new window or
+    a new billing period starts from 0.
+    """
+    window = window_index(now, policy.rate_window_seconds)
+    period = billing_period(now)
+    if stored is None:
+        return Counters(window, 0, period, policy.used)
+    window_count = stored.window_count if stored.window == window else 0
+    used = stored.used if stored.period == period else 0
+    return Counters(window, window_count, period, used)
+
+
+def usage_of(policy: KeyPolicy, now: float, window_count: int, used: int) -> Usage:
+    """Return the counters of a key in the units the response headers use."""
+    return Usage(
+        rate_limit=policy.rate_limit,
+        rate_remaining=max(policy.rate_limit - window_count, 0),
+        rate_reset_seconds=seconds_until_window_end(now, policy.rate_window_seconds),
+        quota_total=policy.quota,
+        quota_used=used,
+        quota_reset_seconds=seconds_until_period_end(now),
+    )
 
 
 class MemoryStore:
@@ -103,37 +175,59 @@ class MemoryStore:
 
     Every method runs without awaiting, so on one event loop each call is
     atomic with respect to the others.
+
+    Known keys keep their counters for as long as the store lives. Unknown
+    keys (accept-any-key mode) are bounded: at most `max_unknown_keys` of
+    them keep counters, and beyond that the least recently used one is
+    forgotten, so a client sending endless new keys cannot exhaust memory.
+    A forgotten key starts again from zero when it returns.
     """
 
-    def __init__(self) -> None:
-        self._counters: dict[str, _KeyCounters] = {}
+    def __init__(self, max_unknown_keys: int = DEFAULT_MAX_UNKNOWN_KEYS) -> None:
+        if max_unknown_keys < 1:
+            raise ValueError(f"max_unknown_keys must be at least 1: {max_unknown_keys}")
+        self._known: dict[str, Counters] = {}
+        self._unknown: OrderedDict[str, Counters] = OrderedDict()
+        self._max_unknown_keys = max_unknown_keys
+        self.forgotten_unknown_keys = 0
+        self._next_report = 1
 
-    def _current(self, policy: KeyPolicy, now: float) -> _KeyCounters:
-        window = window_index(now, policy.rate_window_seconds)
-        period = billing_period(now)
-        counters = self._counters.get(policy.key)
-        if counters is None:
-            counters = _KeyCounters(window, 0, period, policy.used)
-            self._counters[policy.key] = counters
-            return counters
-        if counters.window != window:
-            counters.window = window
-            counters.window_count = 0
-        if counters.period != period:
-            counters.period = period
-            counters.used = 0
+    @property
+    def unknown_key_count(self) -> int:
+        """Number of unknown keys whose counters are kept."""
+        return len(self._unknown)
+
+    def _stored(self, policy: KeyPolicy) -> Counters | None:
+        if policy.known:
+            return self._known.get(policy.key)
+        digest = key_digest(policy.key)
+        counters = self._unknown.get(digest)
+        if counters is not None:
+            self._unknown.move_to_end(digest)
         return counters
 
-    def _usage(self, policy: KeyPolicy, now: float, counters: _KeyCounters) -> Usage:
-        return Usage(
-            rate_limit=policy.rate_limit,
-            rate_remaining=max(policy.rate_limit - counters.window_count, 0),
-            rate_reset_seconds=seconds_until_window_end(
-                now, policy.rate_window_seconds
-            ),
-            quota_total=policy.quota,
-            quota_used=counters.used,
-            quota_reset_seconds=seconds_until_period_end(now),
+    def _save(self, policy: KeyPolicy, counters: Counters) -> None:
+        if policy.known:
+            self._known[policy.key] = counters
+            return
+        digest = key_digest(policy.key)
+        self._unknown[digest] = counters
+        self._unknown.move_to_end(digest)
+        if len(self._unknown) > self._max_unknown_keys:
+            self._unknown.popitem(last=False)
+            self._log_forgotten_key()
+
+    def _log_forgotten_key(self) -> None:
+        self.forgotten_unknown_keys += 1
+        # Log at 1, 10, 100, ... forgotten keys rather than on every request.
+        if self.forgotten_unknown_keys < self._next_report:
+            return
+        self._next_report *= 10
+        logger.warning(
+            "more than %d unknown keys have counters; forgot the least "
+            "recently used (%d forgotten so far)",
+            self._max_unknown_keys,
+            self.forgotten_unknown_keys,
         )
 
     async def admit(self, policy: KeyPolicy, now: float, billable: bool) -> Admission:
@@ -141,29 +235,32 @@ class MemoryStore:
 
     def admit_now(self, policy: KeyPolicy, now: float, billable: bool) -> Admission:
         """Do what `admit` does, without a coroutine, for synchronous callers."""
-        counters = self._current(policy, now)
+        counters = current_counters(self._stored(policy), policy, now)
         if counters.window_count >= policy.rate_limit:
-            return Admission(
-                self._usage(policy, now, counters),
-                Outcome.API_KEY_RATE_LIMIT_EXCEEDED,
-            )
+            usage = usage_of(policy, now, counters.window_count, counters.used)
+            return Admission(usage, Outcome.API_KEY_RATE_LIMIT_EXCEEDED)
+
         counters.window_count += 1
+        rejected_by = None
         if counters.used >= policy.quota:
-            return Admission(
-                self._usage(policy, now, counters), Outcome.API_KEY_QUOTA_EXCEEDED
-            )
-        if billable:
+            rejected_by = Outcome.API_KEY_QUOTA_EXCEEDED
+        elif billable:
             counters.used += 1
-        return Admission(self._usage(policy, now, counters))
+        self._save(policy, counters)
+        usage = usage_of(policy, now, counters.window_count, counters.used)
+        return Admission(usage, rejected_by)
 
     async def peek(self, policy: KeyPolicy, now: float) -> Usage:
-        return self._usage(policy, now, self._current(policy, now))
+        counters = current_counters(self._stored(policy), policy, now)
+        return usage_of(policy, now, counters.window_count, counters.used)
 
     async def reset(self, key: str | None = None) -> None:
         if key is None:
-            self._counters.clear()
-        else:
-            self._counters.pop(key, None)
+            self._known.clear()
+            self._unknown.clear()
+            return
+        self._known.pop(key, None)
+        self._unknown.pop(key_digest(key), None)
 
     async def close(self) -> None:
         return None

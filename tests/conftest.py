@@ -10,6 +10,8 @@ from mockserver.app import create_app
 from mockserver.settings import Settings
 from mockserver.state import MockState, build_state
 
+pytest_plugins = ["tests.redis_server"]
+
 # A fixed instant for tests, so generated data and windows are reproducible.
 FROZEN_AT = datetime(2026, 3, 2, 9, 30, 15, tzinfo=UTC)
 VALID_KEY = "mock-valid-key"

@@ -68,7 +68,7 @@ def test_environment_sets_token(monkeypatch: pytest.MonkeyPatch) -> None:
     [
         (
             ["--no-response-delay", "11"],
-            "invalid settings: Value error, no_response_delay_seconds (11 s) exceeds",
+            "invalid settings: no_response_delay_seconds (11 s) exceeds",
         ),
         (["--delay", "-1"], "invalid setting delay_seconds"),
         (["--journal-size", "100001"], "invalid setting journal_size"),
@@ -106,3 +106,31 @@ def test_exposed_control_plane_warned(caplog: pytest.LogCaptureFixture) -> None:
     assert warnings_when_open == 1
     assert "open to anyone who reaches 0.0.0.0:8080" in caplog.records[0].message
     assert len(caplog.records) == 1
+
+
+def test_worker_environment_keeps_token() -> None:
+    from mockserver.cli import settings_environment
+
+    environment = settings_environment(Settings(admin_token="tok"))
+
+    assert environment["QUBICTRON_MOCK_ADMIN_TOKEN"] == "tok"
+
+
+def test_workers_warned_about_control_plane(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import uvicorn
+
+    from mockserver import cli, redis_store
+
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: None)
+    monkeypatch.setattr(redis_store, "check_connection", lambda url: None)
+    # _serve_workers exports the settings; keep them out of this process.
+    monkeypatch.setattr(cli.os, "environ", dict(cli.os.environ))
+    settings = Settings(workers=2, redis_url="redis://127.0.0.1:1/0")
+
+    with caplog.at_level(logging.WARNING, logger="mockserver"):
+        status = cli._serve_workers(settings)
+
+    assert status == 0
+    assert "a /__mock/ request changes only the worker" in caplog.text

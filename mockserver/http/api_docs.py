@@ -105,7 +105,7 @@ def _responses() -> dict[int | str, dict[str, Any]]:
 def without_validation_responses(document: dict[str, Any]) -> dict[str, Any]:
     """Drop FastAPI's 422 responses from an OpenAPI document.
 
-    The mock never answers 422: invalid input gets 400 WRONG_PARAMETERS in
+    The mock never returns 422: invalid input gets 400 WRONG_PARAMETERS in
     the API's envelope, which the operations document themselves.
     """
     for operations in document.get("paths", {}).values():

@@ -58,7 +58,7 @@ def is_api_path(path: str) -> bool:
 
 
 class TrackingApp:
-    """Answers every request under /tracking/v1 with the API's envelope."""
+    """Serves every request under /tracking/v1, always in the API's envelope."""
 
     def __init__(
         self,
@@ -248,7 +248,7 @@ def _method_not_allowed(method: str) -> PreparedResponse:
 
 
 def _preflight() -> PreparedResponse:
-    """Answer a CORS preflight (or a plain OPTIONS) without touching any counter."""
+    """Respond to a CORS preflight (or a plain OPTIONS) without touching any counter."""
     return PreparedResponse(
         204,
         [

@@ -7,9 +7,9 @@ several locales, and business words ("synergy", "paradigm", "adaptive") from
 its English catch phrases.
 These pools are built once per process from Faker instances with a fixed
 seed. A carrier's fleet is then drawn from the pools with a `random.Random`
-seeded from the carrier code, so no Faker call happens per shipment, and a
-vessel has the same IMO number, MMSI and call sign in every shipment that
-uses it.
+seeded from the carrier code, so no Faker call happens per shipment. A
+vessel therefore has the same IMO number, MMSI and call sign in every
+shipment that uses it.
 
 NOTE: the pools come from the word lists bundled with Faker, so upgrading
 Faker may rename vessels.
