@@ -1,11 +1,15 @@
 """Keys over the control plane: list, read, create, update, delete, usage."""
 
 import logging
+from collections.abc import Iterator
+from uuid import uuid4
 
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import track
+from mockserver.app import create_app
+from mockserver.settings import Settings
+from tests.conftest import FROZEN_AT, track
 from tests.http.control_helpers import failure_message, success_data
 
 TEAM_KEY = "team-ci-key"
@@ -224,10 +228,6 @@ def test_empty_body_creates_default_key(client: TestClient) -> None:
 
 
 def test_key_usage_with_accept_any_key() -> None:
-    from mockserver.app import create_app
-    from mockserver.settings import Settings
-    from tests.conftest import FROZEN_AT
-
     settings = Settings(frozen_at=FROZEN_AT, accept_any_key=True)
     with TestClient(create_app(settings)) as client:
         use(client, "anything-goes", 2)
@@ -272,3 +272,48 @@ def test_unexpected_error_500(
     server_log = server_lines(caplog)
     assert "control request GET /__mock/keys/team...key/usage failed" in server_log
     assert TEAM_KEY not in server_log
+
+
+@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
+def store_client(request: pytest.FixtureRequest) -> Iterator[TestClient]:
+    values: dict[str, object] = {"frozen_at": FROZEN_AT}
+    if request.param == "redis":
+        values["redis_url"] = request.getfixturevalue("redis_url")
+        values["redis_prefix"] = f"test-{uuid4().hex}:"
+    with TestClient(create_app(Settings(**values))) as client:
+        yield client
+
+
+def test_counters_survive_changes_in_store(store_client: TestClient) -> None:
+    store_client.put(f"/__mock/keys/{TEAM_KEY}", json={"quota": 5, "rate_limit": 9})
+    first = use(store_client, TEAM_KEY, 2)
+    replaced = success_data(
+        store_client.put(f"/__mock/keys/{TEAM_KEY}", json={"quota": 4, "rate_limit": 9})
+    )
+    patched = success_data(
+        store_client.patch(f"/__mock/keys/{TEAM_KEY}", json={"used": 3})
+    )
+    after_patch = use(store_client, TEAM_KEY, 2)
+    store_client.delete(f"/__mock/keys/{TEAM_KEY}")
+    recreated = success_data(
+        store_client.put(f"/__mock/keys/{TEAM_KEY}", json={"quota": 1}), 201
+    )
+    store_client.post("/__mock/reset")
+    gone = store_client.get(f"/__mock/keys/{TEAM_KEY}/usage")
+
+    assert first == ["OK", "OK"]
+    assert replaced["used"] == 2
+    assert patched["used"] == 3
+    assert after_patch == ["OK", "API_KEY_QUOTA_EXCEEDED"]
+    assert recreated["used"] == 0
+    failure_message(gone, 404, "NOT_FOUND")
+
+
+def test_reset_clears_store_usage(store_client: TestClient) -> None:
+    use(store_client, "mock-throttled-key", 4)
+
+    store_client.post("/__mock/reset")
+    usage = success_data(store_client.get("/__mock/keys/mock-throttled-key/usage"))
+
+    assert usage["used"] == 0
+    assert usage["rate_remaining"] == 3
