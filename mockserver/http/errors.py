@@ -12,12 +12,15 @@ from mockserver.http.envelope import (
     METHOD_NOT_ALLOWED,
     NOT_FOUND,
     error_body,
+    loggable,
 )
 from mockserver.outcomes import Outcome
 
 logger = logging.getLogger(__name__)
 
 _STATUS_CODES = {404: NOT_FOUND, 405: METHOD_NOT_ALLOWED}
+# Paths and methods echoed in messages are cut to this many characters.
+_ECHO_LIMIT = 100
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -28,27 +31,38 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 def envelope_response(
-    status: int, status_code: str, message: str, headers: dict[str, str] | None = None
+    status: int,
+    status_code: str,
+    message: str,
+    reason: str,
+    headers: dict[str, str] | None = None,
 ) -> Response:
-    """Return a failure in the API's envelope."""
+    """Return a failure in the API's envelope, with `reason` in `X-Mock-Reason`."""
     return Response(
         error_body(status_code, message),
         status_code=status,
         media_type=JSON_CONTENT_TYPE.decode(),
-        headers=headers,
+        headers={**(headers or {}), "X-Mock-Reason": loggable(reason)},
     )
 
 
 async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
     status_code = _STATUS_CODES.get(error.status_code, f"HTTP_{error.status_code}")
+    path = request.url.path[:_ECHO_LIMIT]
     if error.status_code == 404:
-        message = f"No endpoint at {request.url.path[:100]}."
+        message = f"No endpoint at {path}."
+        reason = "no such path"
     elif error.status_code == 405:
-        message = f"Method {request.method} is not allowed on {request.url.path}."
+        method = request.method[:_ECHO_LIMIT]
+        message = f"Method {method} is not allowed on {path}."
+        reason = f"method {method} is not allowed here"
     else:
         message = str(error.detail)
-    return envelope_response(error.status_code, status_code, message, error.headers)
+        reason = message
+    return envelope_response(
+        error.status_code, status_code, message, reason, error.headers
+    )
 
 
 async def _validation_error(request: Request, error: Exception) -> Response:
@@ -57,16 +71,29 @@ async def _validation_error(request: Request, error: Exception) -> Response:
     for problem in error.errors()[:5]:
         location = ".".join(str(part) for part in problem.get("loc", ()))
         problems.append(f"{location}: {problem.get('msg', 'invalid')}")
-    logger.info("rejected %s %s: %s", request.method, request.url.path, problems)
+    logger.info(
+        "rejected %s %s: %s",
+        loggable(request.method),
+        loggable(request.url.path),
+        problems,
+    )
     outcome = Outcome.WRONG_PARAMETERS
     return envelope_response(
-        outcome.http_status, outcome.name, "Invalid request: " + "; ".join(problems)
+        outcome.http_status, outcome.name, outcome.message, "; ".join(problems)
     )
 
 
 async def _unexpected_error(request: Request, error: Exception) -> Response:
     logger.error(
-        "unhandled error on %s %s", request.method, request.url.path, exc_info=error
+        "unhandled error on %s %s",
+        loggable(request.method),
+        loggable(request.url.path),
+        exc_info=error,
     )
     outcome = Outcome.UNEXPECTED_ERROR
-    return envelope_response(outcome.http_status, outcome.name, outcome.message)
+    return envelope_response(
+        outcome.http_status,
+        outcome.name,
+        outcome.message,
+        "internal error in the mock; see the server log",
+    )
