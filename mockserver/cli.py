@@ -67,6 +67,11 @@ def _add_settings_flags(parser: argparse.ArgumentParser) -> None:
         help="start with the clock frozen at this RFC 3339 instant",
     )
     parser.add_argument("--redis-url", help="keep usage counters in this Redis server")
+    parser.add_argument(
+        "--header-timeout",
+        type=float,
+        help="seconds a client has to send the request line and headers (default 10)",
+    )
 
 
 def _normalise_argv(argv: Sequence[str]) -> list[str]:
@@ -124,6 +129,7 @@ def _serve(settings: Settings) -> int:
     import uvicorn
 
     from mockserver.app import create_app
+    from mockserver.http.limits import uvicorn_options
 
     app = create_app(settings)
     logger.info("starting on http://%s:%d", settings.host, settings.port)
@@ -134,6 +140,7 @@ def _serve(settings: Settings) -> int:
         log_config=None,
         access_log=False,
         server_header=False,
+        **uvicorn_options(settings.header_timeout),
     )
     return 0
 

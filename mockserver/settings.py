@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     shipment_cache_size: Annotated[int, Field(ge=0, le=1_000_000)] = Field(
         4096, description="Rendered shipments kept in memory."
     )
+    header_timeout: Annotated[float, Field(gt=0, le=3600)] = Field(
+        10.0, description="Seconds a client has to send the request line and headers."
+    )
 
     @field_validator("log_level", mode="before")
     @classmethod
