@@ -48,7 +48,7 @@ def parse_reference_type(raw: str | None) -> ReferenceType | None:
         valid = ", ".join(member.value for member in ReferenceType)
         raise OutcomeError(
             Outcome.WRONG_REFERENCE_TYPE,
-            f"reference_type {_shorten(raw)!r} is not one of {valid}",
+            f"reference_type {_shorten(raw)!a} is not one of {valid}",
         ) from None
 
 
@@ -98,7 +98,7 @@ def _reject_character(text: str) -> None:
         (c for c in text if not (c.isascii() and (c.isalnum() or c in "/-"))), ""
     )
     _reject(
-        f"reference number contains {bad!r}; only ASCII letters, digits, "
+        f"reference number contains {bad!a}; only ASCII letters, digits, "
         "'-' and '/' are allowed"
     )
 
