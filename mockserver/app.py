@@ -17,6 +17,7 @@ from mockserver.http.api_docs import (
     without_validation_responses,
 )
 from mockserver.http.control import control_router, health_router
+from mockserver.http.cors import api_policy, control_policy, parse_origins
 from mockserver.http.dispatch import DispatchMiddleware
 from mockserver.http.errors import install_error_handlers
 from mockserver.http.tracking import TrackingApp
@@ -48,7 +49,11 @@ def create_app(
     settings = settings or Settings()
     state = state or build_state(settings)
     tracking = TrackingApp(
-        state.selector, state.renderer, state.scenarios.keys, state.clock
+        state.selector,
+        state.renderer,
+        state.scenarios.keys,
+        state.clock,
+        cors=api_policy(parse_origins(settings.cors_origins)),
     )
 
     @asynccontextmanager
@@ -81,7 +86,11 @@ def create_app(
     app.include_router(health_router())
     app.include_router(control_router())
     if asgi_fast_path:
-        app.add_middleware(DispatchMiddleware, tracking=tracking)
+        app.add_middleware(
+            DispatchMiddleware,
+            tracking=tracking,
+            control_cors=control_policy(parse_origins(settings.control_cors_origins)),
+        )
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

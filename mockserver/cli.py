@@ -68,6 +68,15 @@ def _add_settings_flags(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--redis-url", help="keep usage counters in this Redis server")
     parser.add_argument(
+        "--cors-origins",
+        help="origins whose pages may call the API: * (the default), a "
+        "comma-separated list, or '' for none",
+    )
+    parser.add_argument(
+        "--control-cors-origins",
+        help="origins whose pages may use /__mock/, comma-separated (default none)",
+    )
+    parser.add_argument(
         "--header-timeout",
         type=float,
         help="seconds a client has to send the request line and headers (default 10)",

@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from mockserver.http.cors import parse_origins
+
 ENV_PREFIX = "QUBICTRON_MOCK_"
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
@@ -42,6 +44,16 @@ class Settings(BaseSettings):
     shipment_cache_size: Annotated[int, Field(ge=0, le=1_000_000)] = Field(
         4096, description="Rendered shipments kept in memory."
     )
+    cors_origins: str = Field(
+        "*",
+        description="Origins whose pages may read the API's responses: * for any, "
+        "or a comma-separated list such as http://localhost:3000; empty for none.",
+    )
+    control_cors_origins: str = Field(
+        "",
+        description="Origins whose pages may use the control plane under /__mock/, "
+        "comma-separated; empty for none.",
+    )
     header_timeout: Annotated[float, Field(gt=0, le=3600)] = Field(
         10.0, description="Seconds a client has to send the request line and headers."
     )
@@ -50,6 +62,12 @@ class Settings(BaseSettings):
     @classmethod
     def _upper_level(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("cors_origins", "control_cors_origins")
+    @classmethod
+    def _origins(cls, value: str) -> str:
+        parse_origins(value)
+        return value
 
     @field_validator("frozen_at")
     @classmethod
