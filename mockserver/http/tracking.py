@@ -100,9 +100,14 @@ class TrackingApp:
                 outcome_name = NOT_FOUND
                 response = _not_found(path)
             elif method in ("GET", "HEAD"):
-                decision = await self._decide(
-                    scope["query_string"], headers, repeated, count=method == "GET"
-                )
+                try:
+                    request = tracking_request(scope["query_string"], headers, repeated)
+                except OutcomeError as error:
+                    decision = Decision(error.outcome, error.reason)
+                else:
+                    decision = await self._selector.decide(
+                        request, count=method == "GET"
+                    )
                 outcome_name = decision.outcome.name
                 key_text = mask_key(decision.policy.key) if decision.policy else ""
                 response = self._render(decision)
@@ -136,19 +141,6 @@ class TrackingApp:
                 f" key={loggable(key_text)}" if key_text else "",
             )
         return response
-
-    async def _decide(
-        self,
-        query_string: bytes,
-        headers: dict[bytes, bytes],
-        repeated: frozenset[bytes],
-        count: bool,
-    ) -> Decision:
-        try:
-            request = tracking_request(query_string, headers, repeated)
-        except OutcomeError as error:
-            return Decision(error.outcome, error.reason)
-        return await self._selector.decide(request, count=count)
 
     def _render(self, decision: Decision) -> PreparedResponse:
         now = self._clock.now()
