@@ -1,9 +1,9 @@
 """Soak the mock: mixed and hostile traffic for a bounded time, then check it held.
 
-The script starts the server itself on 127.0.0.1, sends a mix of requests
-from a few concurrent clients (every outcome through magic numbers, the
-X-Mock-Status header, keys and carriers, many distinct references, and
-hostile input), then stops the server by its PID. It reports resident
+The script starts the server itself on 127.0.0.1 and stops it by its PID.
+A few concurrent clients send a mix of requests: every outcome through
+magic numbers, the X-Mock-Status header, keys and carriers, many distinct
+references, and hostile input. It reports resident
 memory of the server process at start, after warm-up and at the end, every
 response whose outcome differs from the one intended, and the quota each
 key used against the successes sent with it.
@@ -69,7 +69,7 @@ class Planned:
 
 @dataclass
 class ClientResult:
-    """What one client thread sent and received."""
+    """Counts of the requests one client thread sent and what came back."""
 
     requests: int = 0
     by_kind: Counter = field(default_factory=Counter)
@@ -159,7 +159,7 @@ class Mix:
                 ("mock-expired-key", one("API_KEY_EXPIRED")),
                 ("mock-denied-key", one("API_KEY_ACCESS_DENIED")),
                 # The rate limit (600 a minute by default) is checked before
-                # the quota, so a busy soak also sees its 429.
+                # the quota, so a busy soak also gets its 429.
                 (
                     "mock-exhausted-key",
                     one("API_KEY_QUOTA_EXCEEDED", "API_KEY_RATE_LIMIT_EXCEEDED"),

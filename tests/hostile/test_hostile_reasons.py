@@ -1,4 +1,4 @@
-"""What the mock says about hostile input: reasons, request ids and log lines."""
+"""Reasons, request ids and log lines that the mock writes for hostile input."""
 
 import logging
 

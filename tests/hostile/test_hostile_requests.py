@@ -1,8 +1,9 @@
 """Hostile requests to the API: each gets its documented outcome and counts right.
 
 Every row is one class of hostile input with the outcome the mock returns
-and what the request may count: nothing, the rate limit only (it passed the
-key checks but failed later), or the rate limit and the quota (a success).
+and what the request may count. A request counts nothing, or the rate
+limit only when it passed the key checks but failed later, or the rate
+limit and the quota when it succeeds.
 The counters are read before and after with a forced request, which counts
 nothing itself.
 """

@@ -77,7 +77,7 @@ def test_responses_match_document(case) -> None:
     case.call_and_validate(
         # The API's rules (check digits, known carriers) go beyond what a
         # schema states, so schema-valid input may still get a 400 outcome;
-        # outcome_conformance checks those answers instead.
+        # outcome_conformance checks those responses instead.
         excluded_checks=[not_a_server_error, positive_data_acceptance],
         additional_checks=[outcome_conformance, server_error_only_when_asked],
     )

@@ -26,7 +26,7 @@ def container_numbers(owners: st.SearchStrategy[str] | None = None):
 
 
 def painted(number: str, draw_spaces: list[int], lower: bool) -> str:
-    """Write a container number as boxes are painted: spaces, hyphens, case."""
+    """Write a container number loosely, with spaces and in lower case."""
     text = number.lower() if lower else number
     for position in sorted(set(draw_spaces), reverse=True):
         text = text[:position] + " " + text[position:]
