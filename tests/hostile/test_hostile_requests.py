@@ -8,12 +8,15 @@ The counters are read before and after with a forced request, which counts
 nothing itself.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import VALID_KEY
+from mockserver.app import create_app
+from mockserver.settings import Settings
+from tests.conftest import FROZEN_AT, VALID_KEY
 
 OCEAN = "/tracking/v1/ocean"
 KEY = f"api_key={VALID_KEY}"
@@ -405,6 +408,14 @@ CASES = [
     Case("long-other-path", f"/{'p' * 6000}", 404, "NOT_FOUND", NOTHING),
     Case("encoded-slashes", f"/tracking%2Fv1%2Focean?{GOOD}", 200, "OK", BILLED),
 ]
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[TestClient]:
+    """One app for the module: each check compares counters before and after."""
+    app = create_app(Settings(frozen_at=FROZEN_AT))
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
 
 
 def usage(client: TestClient) -> tuple[int, int]:
