@@ -107,9 +107,14 @@ def uvicorn_options(header_timeout: float) -> dict[str, Any]:
     incomplete request head to `MAX_HEAD_BYTES` but has neither the target
     limit nor the header timeout.
     """
+    # The mock serves no WebSocket, so upgrade requests are answered as HTTP.
+    options: dict[str, Any] = {"ws": "none"}
     if importlib.util.find_spec("httptools") is None:
-        return {"http": "h11", "h11_max_incomplete_event_size": MAX_HEAD_BYTES}
+        return options | {
+            "http": "h11",
+            "h11_max_incomplete_event_size": MAX_HEAD_BYTES,
+        }
 
     from mockserver.http.protocol import limited_protocol
 
-    return {"http": limited_protocol(header_timeout)}
+    return options | {"http": limited_protocol(header_timeout)}

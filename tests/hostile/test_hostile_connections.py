@@ -210,6 +210,23 @@ def test_get_body_ignored_and_drained(server: LiveServer) -> None:
     assert server.rss_kib() - before < MAX_GROWTH_KIB
 
 
+def test_websocket_upgrade_answered_as_http(server: LiveServer) -> None:
+    request = b"\r\n".join(
+        [
+            b"GET " + OCEAN + QUERY + b" HTTP/1.1",
+            b"Host: 127.0.0.1",
+            b"Connection: Upgrade",
+            b"Upgrade: websocket",
+            b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+            b"Sec-WebSocket-Version: 13",
+        ]
+    )
+    result = exchange(server.address, request + b"\r\n\r\n", timeout=1.5)
+
+    assert result.responses[0].status == 200
+    assert result.responses[0].json()["status_code"] == "OK"
+
+
 @pytest.mark.parametrize(
     "request_bytes",
     [

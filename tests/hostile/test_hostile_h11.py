@@ -30,13 +30,15 @@ def test_options_without_httptools(monkeypatch: pytest.MonkeyPatch) -> None:
     assert uvicorn_options(10.0) == {
         "http": "h11",
         "h11_max_incomplete_event_size": MAX_HEAD_BYTES,
+        "ws": "none",
     }
 
 
 def test_options_with_httptools() -> None:
-    protocol = uvicorn_options(2.5)["http"]
+    options = uvicorn_options(2.5)
 
-    assert protocol.header_timeout == 2.5
+    assert options["http"].header_timeout == 2.5
+    assert options["ws"] == "none"
 
 
 def test_h11_endless_header_closed() -> None:
