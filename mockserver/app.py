@@ -17,6 +17,7 @@ from mockserver.http.api_docs import (
     without_validation_responses,
 )
 from mockserver.http.control import control_router, health_router
+from mockserver.http.cors import api_policy, control_policy, parse_origins
 from mockserver.http.dispatch import DispatchMiddleware
 from mockserver.http.errors import install_error_handlers
 from mockserver.http.observed import ObservedTrackingApp
@@ -54,6 +55,7 @@ def create_app(
         state.clock,
         journal=state.journal if settings.control_plane else None,
         latency=state.latency,
+        cors=api_policy(parse_origins(settings.cors_origins)),
     )
 
     @asynccontextmanager
@@ -88,7 +90,11 @@ def create_app(
     if settings.control_plane:
         app.include_router(control_router())
     if asgi_fast_path:
-        app.add_middleware(DispatchMiddleware, tracking=tracking)
+        app.add_middleware(
+            DispatchMiddleware,
+            tracking=tracking,
+            control_cors=control_policy(parse_origins(settings.control_cors_origins)),
+        )
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -72,6 +72,7 @@ def _add_settings_flags(parser: argparse.ArgumentParser) -> None:
     _add_store_flags(parser)
     _add_unknown_key_flags(parser)
     _add_control_flags(parser)
+    _add_http_flags(parser)
 
 
 def _add_store_flags(parser: argparse.ArgumentParser) -> None:
@@ -151,6 +152,23 @@ def _add_control_flags(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_http_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--cors-origins",
+        help="origins whose pages may call the API: * (the default), a "
+        "comma-separated list, or '' for none",
+    )
+    parser.add_argument(
+        "--control-cors-origins",
+        help="origins whose pages may use /__mock/, comma-separated (default none)",
+    )
+    parser.add_argument(
+        "--header-timeout",
+        type=float,
+        help="seconds a client has to send the request line and headers (default 10)",
+    )
+
+
 def _normalise_argv(argv: Sequence[str]) -> list[str]:
     """Make `serve` the default command, so `qubictron-mock --port 9000` works."""
     args = list(argv)
@@ -216,6 +234,7 @@ def _serve(settings: Settings) -> int:
         return _serve_workers(settings)
 
     from mockserver.app import create_app
+    from mockserver.http.limits import uvicorn_options
 
     app = create_app(settings)
     logger.info("starting on http://%s:%d", settings.host, settings.port)
@@ -226,6 +245,7 @@ def _serve(settings: Settings) -> int:
         log_config=None,
         access_log=False,
         server_header=False,
+        **uvicorn_options(settings.header_timeout),
     )
     return 0
 
@@ -234,6 +254,7 @@ def _serve_workers(settings: Settings) -> int:
     """Run several worker processes that share their counters through Redis."""
     import uvicorn
 
+    from mockserver.http.limits import uvicorn_options
     from mockserver.redis_store import check_connection
     from mockserver.scenario_files import load_scenarios
 
@@ -269,6 +290,7 @@ def _serve_workers(settings: Settings) -> int:
         log_config=logging_config(settings.log_level),
         access_log=False,
         server_header=False,
+        **uvicorn_options(settings.header_timeout, workers=True),
     )
     return 0
 

@@ -5,6 +5,10 @@ from datetime import datetime
 
 from mockserver.outcomes import Outcome, OutcomeError
 
+# A shorter window numbers windows past what float arithmetic can represent,
+# and a millisecond is already far below any real API's window.
+MIN_RATE_WINDOW_SECONDS = 0.001
+
 
 @dataclass(frozen=True, slots=True)
 class KeyPolicy:

@@ -23,7 +23,7 @@ from pydantic import (
 
 from mockserver.carriers import Carrier, CarrierRegistry, CarrierState
 from mockserver.datafiles import load_toml, shipped_scenarios_dir
-from mockserver.keys import KeyPolicy, KeyRegistry
+from mockserver.keys import MIN_RATE_WINDOW_SECONDS, KeyPolicy, KeyRegistry
 from mockserver.magic import MagicFamily, MagicNumbers
 from mockserver.outcomes import Outcome
 from mockserver.references import ReferenceType
@@ -111,7 +111,9 @@ class KeyEntry(_Strict):
     quota: Annotated[int, Field(ge=0)] = 1_000_000
     used: Annotated[int, Field(ge=0)] = 0
     rate_limit: Annotated[int, Field(ge=0)] = 600
-    rate_window_seconds: Annotated[float, Field(gt=0, le=86_400 * 31)] = 60.0
+    rate_window_seconds: Annotated[
+        float, Field(ge=MIN_RATE_WINDOW_SECONDS, le=86_400 * 31)
+    ] = 60.0
     expires_at: datetime | None = None
     tracking_access: bool = True
 

@@ -9,6 +9,8 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from mockserver.durations import check_clock_range
+from mockserver.http.cors import parse_origins
+from mockserver.keys import MIN_RATE_WINDOW_SECONDS
 
 ENV_PREFIX = "QUBICTRON_MOCK_"
 MAX_JOURNAL_SIZE = 100_000
@@ -65,9 +67,9 @@ class Settings(BaseSettings):
         description="Requests per rate window for an unknown key accepted by "
         "accept_any_key.",
     )
-    default_rate_window_seconds: Annotated[float, Field(gt=0, le=86_400 * 31)] = Field(
-        60.0, description="Length in seconds of an unknown key's rate window."
-    )
+    default_rate_window_seconds: Annotated[
+        float, Field(ge=MIN_RATE_WINDOW_SECONDS, le=86_400 * 31)
+    ] = Field(60.0, description="Length in seconds of an unknown key's rate window.")
     max_unknown_keys: Annotated[int, Field(ge=1, le=100_000_000)] = Field(
         100_000,
         description="Unknown keys whose counters the in-memory store keeps; "
@@ -110,10 +112,30 @@ class Settings(BaseSettings):
             )
         return self
 
+    cors_origins: str = Field(
+        "*",
+        description="Origins whose pages may read the API's responses: * for any, "
+        "or a comma-separated list such as http://localhost:3000; empty for none.",
+    )
+    control_cors_origins: str = Field(
+        "",
+        description="Origins whose pages may use the control plane under /__mock/, "
+        "comma-separated; empty for none.",
+    )
+    header_timeout: Annotated[float, Field(gt=0, le=3600)] = Field(
+        10.0, description="Seconds a client has to send the request line and headers."
+    )
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper_level(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("cors_origins", "control_cors_origins")
+    @classmethod
+    def _origins(cls, value: str) -> str:
+        parse_origins(value)
+        return value
 
     @field_validator("frozen_at")
     @classmethod

@@ -28,7 +28,7 @@ from mockserver.durations import (
     parse_instant,
     parse_iso_duration,
 )
-from mockserver.keys import KeyPolicy
+from mockserver.keys import MIN_RATE_WINDOW_SECONDS, KeyPolicy
 
 # The largest integer that every JSON client reads exactly.
 MAX_COUNT = 2**53 - 1
@@ -58,7 +58,9 @@ _WINDOW_HINT = "send seconds as a number above 0 and at most 31 days"
 _MILLISECONDS_HINT = "send a number of milliseconds, 0 or more, without quotes"
 
 Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
-WindowSeconds = Annotated[float, Field(gt=0, le=MAX_RATE_WINDOW_SECONDS)]
+WindowSeconds = Annotated[
+    float, Field(ge=MIN_RATE_WINDOW_SECONDS, le=MAX_RATE_WINDOW_SECONDS)
+]
 Description = Annotated[str, Field(max_length=500)]
 Instant = Annotated[datetime, BeforeValidator(_instant)]
 Milliseconds = Annotated[float, Field(ge=0)]

@@ -25,6 +25,7 @@ from mockserver.http.control_route import (
     CONTROL_PREFIX,
     ERROR_RESPONSES,
     LOOKUP_RESPONSES,
+    ControlEnvelope,
     ControlRoute,
     json_body,
     mock_state,
@@ -161,7 +162,8 @@ def _add_key_routes(router: APIRouter) -> None:
             "unless `used` is sent, which restarts the key's usage at that "
             "count with a fresh rate window. Returns 201 for a new key."
         ),
-        responses=ERROR_RESPONSES,
+        responses=ERROR_RESPONSES
+        | {201: {"model": ControlEnvelope, "description": "Key created."}},
         openapi_extra=json_body(KeyBody, required=False),
     )
     async def put_key(request: Request, key: str) -> Response:
@@ -177,7 +179,7 @@ def _add_key_routes(router: APIRouter) -> None:
         summary="Change some fields of an API key",
         description="Usage is kept unless `used` is sent.",
         responses=LOOKUP_RESPONSES,
-        openapi_extra=json_body(KeyPatchBody),
+        openapi_extra=json_body(KeyPatchBody, required=False),
     )
     async def patch_key(request: Request, key: str) -> Response:
         reject_any_query(request)

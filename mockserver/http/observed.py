@@ -9,6 +9,7 @@ import asyncio
 import time
 
 from mockserver.clock import MockClock
+from mockserver.http.cors import CorsPolicy
 from mockserver.http.envelope import PreparedResponse, header_value
 from mockserver.http.tracking import OCEAN_PATHS, Scope, TrackingApp
 from mockserver.journal import BODY_HEAD_BYTES, Journal
@@ -43,8 +44,9 @@ class ObservedTrackingApp(TrackingApp):
         *,
         journal: Journal | None,
         latency: Latency,
+        cors: CorsPolicy | None = None,
     ) -> None:
-        super().__init__(selector, renderer, keys, clock)
+        super().__init__(selector, renderer, keys, clock, cors=cors)
         self._journal = journal if journal is not None and journal.enabled else None
         self._latency = latency
         self._mock_clock = clock

@@ -317,3 +317,23 @@ def test_reset_clears_store_usage(store_client: TestClient) -> None:
 
     assert usage["used"] == 0
     assert usage["rate_remaining"] == 3
+
+
+@pytest.mark.parametrize("window", [5e-324, 0.0001, 0])
+def test_tiny_rate_window_rejected(client: TestClient, window: float) -> None:
+    response = client.put(
+        "/__mock/keys/tiny-window", json={"rate_window_seconds": window}
+    )
+
+    assert response.status_code == 400
+    assert response.json()["status_code"] == "WRONG_PARAMETERS"
+    assert "rate_window_seconds" in response.json()["message"]
+
+
+def test_patch_without_body_changes_nothing(client: TestClient) -> None:
+    before = client.get("/__mock/keys/mock-throttled-key").json()["data"]
+
+    response = client.patch("/__mock/keys/mock-throttled-key")
+
+    assert response.status_code == 200
+    assert response.json()["data"] == before

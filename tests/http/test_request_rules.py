@@ -393,3 +393,20 @@ def test_health(client: TestClient) -> None:
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
     assert response.headers["x-request-id"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("POST", "/__mock/keys/mock-valid-key", "DELETE, GET, PATCH, PUT"),
+        ("OPTIONS", "/__mock/delays", "GET, PATCH, PUT"),
+    ],
+)
+def test_control_405_lists_every_method(
+    client: TestClient, method: str, path: str, allowed: str
+) -> None:
+    response = client.request(method, path)
+
+    assert response.status_code == 405
+    assert response.headers["allow"] == allowed
+    assert response.json()["status_code"] == "METHOD_NOT_ALLOWED"
