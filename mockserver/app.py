@@ -18,7 +18,7 @@ from mockserver.http.api_docs import (
 )
 from mockserver.http.control import control_router, health_router
 from mockserver.http.cors import api_policy, control_policy, parse_origins
-from mockserver.http.dispatch import DispatchMiddleware
+from mockserver.http.dispatch import DispatchingFastAPI
 from mockserver.http.errors import install_error_handlers
 from mockserver.http.observed import ObservedTrackingApp
 from mockserver.outcomes import Outcome
@@ -73,7 +73,7 @@ def create_app(
         await state.store.close()
         logger.info("qubictron-mock stopped")
 
-    app = FastAPI(
+    app = DispatchingFastAPI(
         title="Qubictron Container Tracking API (mock)",
         version=__version__,
         description=(
@@ -82,6 +82,8 @@ def create_app(
         ),
         lifespan=lifespan,
         redirect_slashes=False,
+        tracking=tracking if asgi_fast_path else None,
+        control_cors=control_policy(parse_origins(settings.control_cors_origins)),
     )
     app.state.mock = state
     install_error_handlers(app)
@@ -89,12 +91,6 @@ def create_app(
     app.include_router(health_router())
     if settings.control_plane:
         app.include_router(control_router())
-    if asgi_fast_path:
-        app.add_middleware(
-            DispatchMiddleware,
-            tracking=tracking,
-            control_cors=control_policy(parse_origins(settings.control_cors_origins)),
-        )
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

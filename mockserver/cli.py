@@ -4,7 +4,6 @@ import argparse
 import logging
 import os
 import sys
-import urllib.request
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,11 +11,15 @@ from pydantic import SecretStr, ValidationError
 
 from mockserver import __version__
 from mockserver.scenario_files import ScenarioError
+from mockserver.serverlog import (
+    LogFormatter,
+    configure_logging,
+    skip_unused_record_fields,
+)
 from mockserver.settings import ENV_PREFIX, Settings
 from mockserver.store import StoreUnavailable
 
 logger = logging.getLogger("mockserver")
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 COMMANDS = ("serve", "scenarios", "healthcheck")
 HEALTHCHECK_TIMEOUT_SECONDS = 2.0
 TOP_LEVEL_FLAGS = ("-h", "--help", "--version")
@@ -211,7 +214,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if namespace.command == "healthcheck":
         return check_health(settings)
-    logging.basicConfig(level=settings.log_level, format=LOG_FORMAT)
+    configure_logging(settings.log_level)
     try:
         if namespace.command == "scenarios":
             from mockserver.catalogue_table import print_catalogue
@@ -236,6 +239,7 @@ def _serve(settings: Settings) -> int:
     from mockserver.app import create_app
     from mockserver.http.limits import uvicorn_options
 
+    skip_unused_record_fields()
     app = create_app(settings)
     logger.info("starting on http://%s:%d", settings.host, settings.port)
     uvicorn.run(
@@ -316,7 +320,7 @@ def logging_config(level: str) -> dict[str, Any]:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "formatters": {"plain": {"format": LOG_FORMAT}},
+        "formatters": {"plain": {"()": LogFormatter}},
         "handlers": {
             "stderr": {"class": "logging.StreamHandler", "formatter": "plain"}
         },
@@ -330,6 +334,10 @@ def check_health(settings: Settings) -> int:
     if ":" in host:
         host = f"[{host}]"
     url = f"http://{host}:{settings.port}/health"
+    # Imported here: urllib.request takes about 50 ms to import, which every
+    # server start would otherwise pay.
+    import urllib.request
+
     try:
         with urllib.request.urlopen(url, timeout=HEALTHCHECK_TIMEOUT_SECONDS) as reply:
             healthy = reply.status == 200

@@ -5,7 +5,7 @@ parallel tests can use distinct numbers for the same outcome. A container
 family's numbers end in an ISO 6346 check digit and pass validation.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from mockserver.checkdigits import iso6346_check_digit
 from mockserver.outcomes import Outcome
@@ -56,12 +56,23 @@ class MagicFamily:
 
 @dataclass(slots=True)
 class MagicNumbers:
-    """All magic families, searched in order; user families come first."""
+    """All magic families, searched in order; user families come first.
+
+    `families` is read once: build a new MagicNumbers to change them.
+    """
 
     families: list[MagicFamily]
+    _prefixes: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._prefixes = tuple(family.prefix for family in self.families)
 
     def match(self, number: str) -> MagicFamily | None:
         """Return the first family that `number` belongs to, or None."""
+        # Most numbers are not magic: one C-level prefix test rules them out
+        # before the families are checked one by one.
+        if not number.startswith(self._prefixes):
+            return None
         for family in self.families:
             if family.matches(number):
                 return family

@@ -5,9 +5,9 @@ its JSON is rendered once and cached as bytes. Each request then fills in
 only `updated_at` and `api_calls`, which change on every call.
 """
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -18,6 +18,9 @@ from mockserver.shipments import PortTable, ShipmentSpec, generate_shipment
 from mockserver.store import Usage
 
 DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
+# Rendered shipments kept, at most, in bytes: about 2,000 single-container
+# shipments. The count limit of the cache applies as well.
+CACHE_MAX_BYTES = 16 * 1024 * 1024
 _UPDATED_AT_SLOT = "@@updated_at@@"
 _API_CALLS_SLOT = "@@api_calls@@"
 _EMPTY_LEG: dict[str, Any] = {"location": None, "date": None, "actual": None}
@@ -80,11 +83,48 @@ class _Template:
     middle: bytes
     tail: bytes
 
+    @property
+    def size(self) -> int:
+        """Bytes of rendered JSON that the template keeps."""
+        return len(self.head) + len(self.middle) + len(self.tail)
+
+
+def _template_key(
+    outcome: Outcome, lookup: Lookup | None, anchor: datetime
+) -> tuple[Any, ...]:
+    """Return what a template depends on, as a cheap cache key.
+
+    Hashing the whole Lookup would hash every field of the carrier on each
+    request; the body depends only on these fields (and the server's seed).
+    """
+    if lookup is None:
+        return (outcome, anchor)
+    carrier = lookup.carrier
+    return (
+        outcome,
+        anchor,
+        lookup.reference.number,
+        lookup.reference.type,
+        carrier.code,
+        carrier.name,
+        carrier.owner_prefixes,
+    )
+
 
 class BodyRenderer:
-    """Renders the body of every outcome, caching the generated shipments."""
+    """Renders the body of every outcome, caching the generated shipments.
 
-    def __init__(self, ports: PortTable, seed: int, cache_size: int = 4096) -> None:
+    The cache keeps the most recently used templates, up to `cache_size`
+    of them and CACHE_MAX_BYTES in all.
+    """
+
+    def __init__(
+        self,
+        ports: PortTable,
+        seed: int,
+        cache_size: int = 4096,
+        cache_max_bytes: int = CACHE_MAX_BYTES,
+    ) -> None:
         self._ports = ports
         self._seed = seed
         self._failures = {
@@ -92,27 +132,66 @@ class BodyRenderer:
             for outcome in Outcome
             if not outcome.success
         }
-        self._template = lru_cache(maxsize=cache_size)(self._build_template)
+        self._cache: OrderedDict[tuple[Any, ...], _Template] = OrderedDict()
+        self._cache_size = cache_size
+        self._cache_max_bytes = cache_max_bytes
+        self._cache_bytes = 0
+        self._template = self._cached_template
+        # The second of the last render, its `updated_at` JSON and its hour.
+        self._second: tuple[int, bytes, datetime] | None = None
 
     def render(self, decision: Decision, now: datetime) -> bytes:
         """Return the JSON body for `decision` at mock time `now` (UTC)."""
         outcome = decision.outcome
         if not outcome.success:
             return self._failures[outcome]
-        template = self._template(outcome, decision.lookup, hour_anchor(now))
+        _, updated_at, anchor = self._time_fields(now)
+        template = self._template(outcome, decision.lookup, anchor)
         return b"".join(
             (
                 template.head,
-                orjson.dumps(now.strftime(DATE_FORMAT)),
+                updated_at,
                 template.middle,
-                orjson.dumps(api_calls(decision.usage)),
+                api_calls_json(decision.usage),
                 template.tail,
             )
         )
 
     def cache_clear(self) -> None:
         """Forget every cached shipment."""
-        self._template.cache_clear()
+        self._cache.clear()
+        self._cache_bytes = 0
+
+    def _time_fields(self, now: datetime) -> tuple[int, bytes, datetime]:
+        """Return `updated_at` as JSON and the hour anchor, computed once a second."""
+        second = int(now.timestamp())
+        fields = self._second
+        if fields is None or fields[0] != second:
+            fields = (second, orjson.dumps(now.strftime(DATE_FORMAT)), hour_anchor(now))
+            self._second = fields
+        return fields
+
+    def _cached_template(
+        self, outcome: Outcome, lookup: Lookup | None, anchor: datetime
+    ) -> _Template:
+        key = _template_key(outcome, lookup, anchor)
+        template = self._cache.get(key)
+        if template is not None:
+            self._cache.move_to_end(key)
+            return template
+
+        template = self._build_template(outcome, lookup, anchor)
+        size = template.size
+        if self._cache_size > 0 and size <= self._cache_max_bytes:
+            self._cache[key] = template
+            self._cache_bytes += size
+            while (
+                len(self._cache) > self._cache_size
+                or self._cache_bytes > self._cache_max_bytes
+            ):
+                _, evicted = self._cache.popitem(last=False)
+                self._cache_bytes -= evicted.size
+        return template
 
     def _build_template(
         self, outcome: Outcome, lookup: Lookup | None, anchor: datetime
@@ -165,6 +244,17 @@ def _metadata(lookup: Lookup | None, status: str) -> dict[str, Any]:
     }
 
 
+def api_calls_json(usage: Usage | None) -> bytes:
+    """Return `api_calls(usage)` as JSON, formatted without building the dict."""
+    if usage is None:
+        return _NO_API_CALLS
+    return b'{"total":%d,"used":%d,"remaining":%d}' % (
+        usage.quota_total,
+        usage.quota_used,
+        usage.quota_remaining,
+    )
+
+
 def api_calls(usage: Usage | None) -> dict[str, int | None]:
     """Return the `api_calls` object of the metadata for a key's usage."""
     if usage is None:
@@ -174,6 +264,9 @@ def api_calls(usage: Usage | None) -> dict[str, int | None]:
         "used": usage.quota_used,
         "remaining": usage.quota_remaining,
     }
+
+
+_NO_API_CALLS = orjson.dumps(api_calls(None))
 
 
 def hour_anchor(now: datetime) -> datetime:

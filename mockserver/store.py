@@ -105,19 +105,41 @@ def seconds_until_window_end(now: float, window_seconds: float) -> int:
 
 def billing_period(now: float) -> int:
     """Return the billing period of `now` as year * 12 + month - 1 (UTC)."""
-    moment = datetime.fromtimestamp(now, UTC)
-    return moment.year * 12 + moment.month - 1
+    return _period_bounds(now)[0]
 
 
 def period_end(now: float) -> float:
     """Return the instant, in seconds since the epoch, when `now`'s period ends."""
-    period = billing_period(now) + 1
-    return datetime(period // 12, period % 12 + 1, 1, tzinfo=UTC).timestamp()
+    return _period_bounds(now)[2]
 
 
 def seconds_until_period_end(now: float) -> int:
     """Return the whole seconds, rounded up, until the next billing period."""
-    return max(math.ceil(period_end(now) - now), 1)
+    return max(math.ceil(_period_bounds(now)[2] - now), 1)
+
+
+# The last billing period looked up: (period, start, end), in Unix seconds.
+_last_period: tuple[int, float, float] = (0, 0.0, 0.0)
+
+
+def _period_bounds(now: float) -> tuple[int, float, float]:
+    """Return the billing period of `now` with its start and end.
+
+    Every request needs them, and building datetimes for them each time
+    cost about 2 us, so the last period is kept until `now` leaves it.
+    """
+    global _last_period
+    bounds = _last_period
+    if bounds[1] <= now < bounds[2]:
+        return bounds
+    moment = datetime.fromtimestamp(now, UTC)
+    period = moment.year * 12 + moment.month - 1
+    start = datetime(moment.year, moment.month, 1, tzinfo=UTC)
+    following = period + 1
+    end = datetime(following // 12, following % 12 + 1, 1, tzinfo=UTC)
+    bounds = (period, start.timestamp(), end.timestamp())
+    _last_period = bounds
+    return bounds
 
 
 def key_digest(key: str) -> str:

@@ -1,8 +1,10 @@
-"""ASGI middleware: route the emulated API to its handler, guard and log the rest."""
+"""ASGI dispatch: route the emulated API to its handler, guard and log the rest."""
 
 import logging
 import time
 from typing import Any
+
+from fastapi import FastAPI
 
 from mockserver.http.control import CONTROL_PREFIX
 from mockserver.http.control_route import loggable_path
@@ -119,3 +121,33 @@ async def _send_prepared(response: PreparedResponse, send: Send) -> None:
         {"type": "http.response.start", "status": response.status, "headers": headers}
     )
     await send({"type": "http.response.body", "body": response.body})
+
+
+class DispatchingFastAPI(FastAPI):
+    """FastAPI that hands /tracking/v1 to the tracking app before anything else.
+
+    Middleware added with `add_middleware` wraps only FastAPI's own stack, so
+    requests to the emulated API would still pass Starlette's error,
+    telemetry and body-limit layers on the way in. Dispatching in `__call__`
+    skips them: the tracking app catches its own errors and reads no body.
+    """
+
+    def __init__(
+        self,
+        *args: Any,
+        tracking: TrackingApp | None = None,
+        control_cors: CorsPolicy | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._dispatch: DispatchMiddleware | None = None
+        if tracking is not None:
+            self._dispatch = DispatchMiddleware(
+                super().__call__, tracking, control_cors
+            )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self._dispatch is None:
+            await super().__call__(scope, receive, send)
+        else:
+            await self._dispatch(scope, receive, send)

@@ -73,7 +73,13 @@ class TrackingApp:
         self._request_ids = RequestIds()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = await self.respond(scope)
+        try:
+            response = await self.respond(scope)
+        except Exception:
+            # `respond` handles its own errors; this catches a failure in a
+            # subclass's wrapper, which no framework layer would catch here.
+            logger.exception("request to %s failed", loggable(scope["path"]))
+            response = self._unexpected_error()
         headers = response.headers
         headers.append((b"content-length", str(len(response.body)).encode("ascii")))
         await send(

@@ -1,58 +1,29 @@
 """Carrier fleets: vessels with believable names and valid IMO and MMSI numbers.
 
-Faker supplies the words that vessel names are built from. Town names come
-from its German and Spanish address data, because those list real places
-where its English locales invent towns. Given names and surnames come from
-several locales, and business words ("synergy", "paradigm", "adaptive") from
-its English catch phrases.
-These pools are built once per process from Faker instances with a fixed
-seed. A carrier's fleet is then drawn from the pools with a `random.Random`
-seeded from the carrier code, so no Faker call happens per shipment. A
-vessel therefore has the same IMO number, MMSI and call sign in every
-shipment that uses it.
-
-NOTE: the pools come from the word lists bundled with Faker, so upgrading
-Faker may rename vessels.
+Vessel names are built from word pools drawn from Faker's word lists. Town
+names come from its German and Spanish address data, because those list
+real places where its English locales invent towns. Given names and
+surnames come from several locales, and business words ("synergy",
+"paradigm", "adaptive") from its English catch phrases. vessel_words.py
+draws the pools once, at development time, and they ship as data, so the
+server never calls Faker. A carrier's fleet is drawn from the pools with a
+`random.Random` seeded from the carrier code, so a vessel has the same IMO
+number, MMSI and call sign in every shipment that uses it.
 """
 
 import functools
 import random
 import string
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from faker import Faker
-
 from mockserver.checkdigits import imo_check_digit
 from mockserver.datafiles import load_toml, shipped_scenarios_dir
 from mockserver.shipments.spec import derive_seed
+from mockserver.shipments.vessel_words import load_word_pools
 
 FLEET_SIZE = 40
-_FAKER_SEED = 6346
-_POOL_DRAWS = 400
-# Maximum length of a word that still reads well in a vessel name.
-_MAX_WORD_LENGTH = 12
-
-_CITY_LOCALES = ("de_DE", "es_ES")
-_GIVEN_NAME_LOCALES = ("it_IT", "en_GB", "de_DE", "es_ES")
-_SURNAME_LOCALES = ("en_GB", "de_DE", "it_IT")
-# Letters that Unicode decomposition leaves whole, spelled the way ships'
-# names write them.
-_LETTERS_WITHOUT_DECOMPOSITION = str.maketrans(
-    {
-        "ß": "ss",
-        "æ": "ae",
-        "Æ": "AE",
-        "ø": "o",
-        "Ø": "O",
-        "đ": "d",
-        "Đ": "D",
-        "ł": "l",
-        "Ł": "L",
-    }
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,42 +177,7 @@ def _imo_number(rng: random.Random) -> int:
 
 @functools.cache
 def _name_pools() -> dict[str, tuple[str, ...]]:
-    """Build the word pools that name patterns draw from, once per process."""
-    return {
-        "city": _faker_pool(_CITY_LOCALES, "city"),
-        "given": _faker_pool(_GIVEN_NAME_LOCALES, "first_name"),
-        "surname": _faker_pool(_SURNAME_LOCALES, "last_name"),
-        "word": _faker_pool(("en_US",), "catch_phrase"),
-        "number": tuple(str(n) for n in range(101, 700)),
-    }
-
-
-def _faker_pool(locales: tuple[str, ...], provider: str) -> tuple[str, ...]:
-    words: set[str] = set()
-    for locale in locales:
-        fake = Faker(locale)
-        fake.seed_instance(_FAKER_SEED)
-        produce = getattr(fake, provider)
-        for _ in range(_POOL_DRAWS):
-            # A catch phrase has several words; names take one word at a time.
-            for text in produce().split():
-                word = _ship_name_word(text)
-                if word:
-                    words.add(word)
-    return tuple(sorted(words))
-
-
-def _ship_name_word(text: str) -> str | None:
-    """Return text as a capitalised ASCII word for a vessel name, or None.
-
-    Accents are dropped the way ships' names are painted. Text with more than
-    one word, or with digits or punctuation, is rejected.
-    """
-    spelled_out = text.translate(_LETTERS_WITHOUT_DECOMPOSITION)
-    ascii_text = (
-        unicodedata.normalize("NFKD", spelled_out).encode("ascii", "ignore").decode()
-    )
-    word = ascii_text.upper()
-    if not word.isalpha() or not 3 <= len(word) <= _MAX_WORD_LENGTH:
-        return None
-    return word
+    """Return the word pools that name patterns draw from, read once per process."""
+    pools = load_word_pools()
+    pools["number"] = tuple(str(n) for n in range(101, 700))
+    return pools

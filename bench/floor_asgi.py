@@ -1,0 +1,56 @@
+"""The bare ASGI floor: a plain ASGI app on uvicorn that returns fixed bytes.
+
+It runs on the mock's uvicorn settings (uvloop, httptools, one worker, no
+access log), so the gap between it and the mock is what the mock's own
+code costs. Usage: python bench/floor_asgi.py --port 9001 --body FILE
+"""
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+
+def make_app(body: bytes) -> Any:
+    """Return an ASGI app that responds to every HTTP request with `body`."""
+    start = {
+        "type": "http.response.start",
+        "status": 200,
+        "headers": [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode("ascii")),
+        ],
+    }
+    finish = {"type": "http.response.body", "body": body}
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        await send(start)
+        await send(finish)
+
+    return app
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, required=True, help="TCP port")
+    parser.add_argument("--body", type=Path, required=True, help="file to serve")
+    args = parser.parse_args()
+    uvicorn.run(
+        make_app(args.body.read_bytes()),
+        host="127.0.0.1",
+        port=args.port,
+        loop="uvloop",
+        http="httptools",
+        workers=1,
+        lifespan="off",
+        log_level="warning",
+        access_log=False,
+        server_header=False,
+    )
+
+
+if __name__ == "__main__":
+    main()
