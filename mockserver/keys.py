@@ -12,7 +12,7 @@ MIN_RATE_WINDOW_SECONDS = 0.001
 
 @dataclass(frozen=True, slots=True)
 class KeyPolicy:
-    """What one API key may do: its quota, rate limit, expiry and access."""
+    """The policy of one API key: its quota, rate limit, expiry and access."""
 
     key: str
     description: str = ""

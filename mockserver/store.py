@@ -64,7 +64,7 @@ class Admission:
 
 
 class CounterStore(Protocol):
-    """Where rate and quota counters live: this process, or a shared server."""
+    """The storage of rate and quota counters: this process, or a shared server."""
 
     async def admit(self, policy: KeyPolicy, now: float, billable: bool) -> Admission:
         """Count one request atomically and return whether it may proceed.

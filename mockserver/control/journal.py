@@ -7,7 +7,7 @@ from mockserver.control.inputs import JournalFilter
 from mockserver.outcomes import Outcome
 from mockserver.state import MockState
 
-# What the `status_code` filter accepts: the 22 outcomes and the HTTP
+# The values of the `status_code` filter: the 22 outcomes and the HTTP
 # errors that the tracking API returns in the same envelope.
 JOURNAL_STATUS_CODES = frozenset({*Outcome.__members__, NOT_FOUND, METHOD_NOT_ALLOWED})
 

@@ -1,4 +1,4 @@
-"""Which browser origins may call the mock, and the CORS headers that let them.
+"""CORS policies: the browser origins that may call the mock, and their headers.
 
 The emulated API is open to browser front ends by default: any origin,
 without credentials. The control plane under /__mock/ is closed to pages

@@ -110,7 +110,7 @@ def uvicorn_options(header_timeout: float, workers: bool = False) -> dict[str, A
     incomplete request head to `MAX_HEAD_BYTES` but has neither the target
     limit nor the header timeout.
     """
-    # The mock serves no WebSocket, so upgrade requests are answered as HTTP.
+    # The mock serves no WebSocket, so upgrade requests get a plain HTTP response.
     options: dict[str, Any] = {"ws": "none"}
     if importlib.util.find_spec("httptools") is None:
         return options | {

@@ -47,7 +47,7 @@ class _Rejection:
 
 
 class _HeadRejected(Exception):
-    """Raised in a parser callback to stop parsing; `_rejection` says why."""
+    """Raised in a parser callback to stop parsing; `_rejection` gives the reason."""
 
 
 class LimitedHttpToolsProtocol(HttpToolsProtocol):
