@@ -83,6 +83,10 @@ class CounterStore(Protocol):
         """Forget the counters of one key, or of every key."""
         ...
 
+    async def ping(self) -> None:
+        """Raise an exception when the counters cannot be reached."""
+        ...
+
     async def close(self) -> None:
         """Release connections, if the store holds any."""
         ...
@@ -283,6 +287,9 @@ class MemoryStore:
             return
         self._known.pop(key, None)
         self._unknown.pop(key_digest(key), None)
+
+    async def ping(self) -> None:
+        return None
 
     async def close(self) -> None:
         return None

@@ -8,6 +8,7 @@ import logging
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
 
 from mockserver.catalogue import build_catalogue
 from mockserver.control import carriers, clock, delays, journal, keys
@@ -43,9 +44,20 @@ def health_router() -> APIRouter:
     """Return the router of `GET /health`, which the container's health check reads."""
     router = APIRouter(tags=["Health"])
 
-    @router.get("/health", summary="Tell whether the server is up")
-    async def health() -> dict[str, str]:
-        return {"status": "ok"}
+    @router.get(
+        "/health",
+        summary="Tell whether the server can serve requests",
+        description="503 when the usage counters (Redis) cannot be reached.",
+        responses={503: {"description": "The counter store is unreachable."}},
+    )
+    async def health(request: Request) -> Response:
+        store = mock_state(request).store
+        try:
+            await store.ping()
+        except Exception as error:
+            logger.warning("health check failed: counter store unreachable: %s", error)
+            return JSONResponse({"status": "unavailable"}, status_code=503)
+        return JSONResponse({"status": "ok"})
 
     return router
 
