@@ -30,8 +30,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="qubictron-mock",
         description="A deterministic mock of the Qubictron Container Tracking API.",
-        epilog=f"Each flag can also be set by an environment variable "
-        f"{ENV_PREFIX}<FLAG>, e.g. {ENV_PREFIX}PORT=9000. Flags win.",
+        epilog="Without a command, the server starts: `qubictron-mock serve --help` "
+        "lists its flags (--port, --seed, --scenarios, ...). Each flag can also be "
+        f"set by an environment variable {ENV_PREFIX}<FLAG>, e.g. "
+        f"{ENV_PREFIX}PORT=9000. Flags win.",
     )
     parser.add_argument("--version", action="version", version=__version__)
     commands = parser.add_subparsers(dest="command")
