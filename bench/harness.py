@@ -28,7 +28,7 @@ START_TIMEOUT_SECONDS = 60.0
 STOP_TIMEOUT_SECONDS = 10.0
 POLL_INTERVAL_SECONDS = 0.002
 # No server here comes near this rate, so the request cap never ends a run
-# early; it only bounds the number of requests a run can send.
+# early. It only bounds the number of requests a run can send.
 MAX_RATE_PER_SECOND = 100_000
 STOP_POLL_SECONDS = 0.1
 WRK_GRACE_SECONDS = 60
@@ -36,7 +36,7 @@ _RESULT_LINE = re.compile(r"^BENCH-RESULT (.*)$", re.MULTILINE)
 
 
 class BenchError(RuntimeError):
-    """A benchmark step failed; the message says which and why."""
+    """A benchmark step failed; the message names the step and the cause."""
 
 
 def require_wrk() -> str:
@@ -84,6 +84,8 @@ class Server:
     port: int
     log_path: Path
     cold_start_seconds: float
+    # Responses that wrk counted from this server, warm-up runs included.
+    responses: int = 0
 
     def rss_megabytes(self) -> float:
         """Return the resident memory of the process and its children, in MB."""
@@ -111,7 +113,7 @@ def start_server(
     cwd: Path | None = None,
     timeout: float = START_TIMEOUT_SECONDS,
 ) -> Server:
-    """Start `command` and wait until GET `ready_target` answers 2xx.
+    """Start `command` and wait until GET `ready_target` responds with 2xx.
 
     The cold start is the time from just before the process starts to the
     end of the first successful response. The process gets its own process
@@ -136,7 +138,7 @@ def start_server(
             if process.poll() is not None:
                 raise BenchError(
                     f"{name} exited with status {process.returncode} before "
-                    f"answering; its output is in {log_path}"
+                    f"responding; its output is in {log_path}"
                 )
             try:
                 status, _ = get(port, ready_target)
@@ -148,7 +150,7 @@ def start_server(
                 return server
             time.sleep(POLL_INTERVAL_SECONDS)
         raise BenchError(
-            f"{name} did not answer {ready_target} with 2xx within {timeout:g} s; "
+            f"{name} did not respond to {ready_target} with 2xx within {timeout:g} s; "
             f"its output is in {log_path}"
         )
     except BaseException:

@@ -17,7 +17,7 @@ from harness import BenchError, Server, WrkResult
 from report import MOCK
 from workloads import Workload
 
-# A single connection waits for each answer, so it never exceeds this rate.
+# A single connection waits for each response, so it never exceeds this rate.
 SINGLE_CLIENT_MAX_RATE = 30_000
 ENV_PREFIX = "QUBICTRON_MOCK_"
 
@@ -221,7 +221,7 @@ def run_workload(
             str(first),
             workloads.DISTINCT_OWNERS,
         )
-    return harness.run_wrk(
+    result = harness.run_wrk(
         server.port,
         workload.example_target(),
         connections=connections,
@@ -231,6 +231,8 @@ def run_workload(
         headers=workload.headers,
         max_requests=max_requests,
     )
+    server.responses += result.requests
+    return result
 
 
 def median_by(results: list[WrkResult], key: Callable[[WrkResult], float]) -> WrkResult:
@@ -255,10 +257,10 @@ def warm_up(server: Server, options: Options, indexes: DistinctIndexes) -> None:
 def measure_fixed(
     server: Server, workload: Workload, options: Options, indexes: DistinctIndexes
 ) -> Row:
-    """Measure a server that answers every request with the same body."""
+    """Measure a server that responds to every request with the same body."""
     status, _ = harness.get(server.port, workload.target)
     if status != 200:
-        raise BenchError(f"{server.name} answered {status} instead of 200")
+        raise BenchError(f"{server.name} returned {status} instead of 200")
     progress(f"measuring {server.name} on {workload.name}")
     busy = [
         run_workload(server, workload, options, indexes, options.connections)

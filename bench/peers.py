@@ -1,7 +1,7 @@
 """Serve the mock's OK body from WireMock, Prism and Mockoon, and measure them.
 
 bench/peers.sh installs the three from the npm registry into a folder and
-runs bench/run.py with --peers-dir; this module configures and starts each
+runs bench/run.py with --peers-dir. This module configures and starts each
 one on 127.0.0.1, warms it up, and measures it as the floors are measured.
 """
 

@@ -1,5 +1,6 @@
 """Format the benchmark's figures: the table, the ratios and the targets."""
 
+import math
 import os
 import platform
 from importlib import metadata
@@ -150,7 +151,8 @@ def _p50(row: Any) -> float:
 
 
 def _ratio(value: float, base: float, width: int = 9) -> str:
-    text = f"{value / base:.2f}x" if base else "-"
+    ratio = value / base if base else math.nan
+    text = f"{ratio:.2f}x" if math.isfinite(ratio) else "-"
     return f"{text:>{width}}"
 
 

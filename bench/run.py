@@ -2,9 +2,9 @@
 
     python bench/run.py [--duration S] [--repeat N] [--quick] [--scaling]
 
-Starts the mock as a user would (`python -m mockserver`, default settings,
-request log on at INFO into a file), drives each workload with wrk at 50
-connections and at 1 connection, then does the same for a bare ASGI app and
+Starts the mock as a user would: `python -m mockserver`, default settings,
+request log on at INFO into a file. Drives each workload with wrk at 50
+connections and at 1 connection. Then does the same for a bare ASGI app and
 a bare FastAPI route that serve the mock's OK body. Prints one table, the
 mock's ratios to the floors, and the targets met or missed. See
 bench/README.md.
@@ -94,7 +94,7 @@ def bench_mock(
         rows[0].cold_start_seconds = cold_start
     finally:
         server.stop()
-    lines.append(access_log_line(server.log_path, rows))
+    lines.append(access_log_line(server))
     return rows, body_path, lines
 
 
@@ -105,17 +105,17 @@ def planned_requests(options: Options, runs_per_repeat: int) -> int:
     return int(runs_per_repeat * options.repeat * (busy + single))
 
 
-def access_log_line(log_path: Path, rows: list[Row]) -> str:
-    """Compare the mock's access log lines with the requests wrk counted."""
+def access_log_line(server: Server) -> str:
+    """Compare the mock's access log lines with the responses wrk counted."""
     logged = sum(
-        1 for line in log_path.open(errors="replace") if " mockserver.access: " in line
-    )
-    counted = sum(
-        row.busy.requests + (row.single.requests if row.single else 0) for row in rows
+        1
+        for line in server.log_path.open(errors="replace")
+        if " mockserver.access: " in line
     )
     return (
-        f"request log (INFO, into {log_path}): {logged:,} access lines; wrk "
-        f"counted {counted:,} responses in the measured runs"
+        f"request log (INFO, into {server.log_path}): {logged:,} access lines; "
+        f"wrk counted {server.responses:,} responses from this server (the log "
+        "also has the checks and the requests still in flight when wrk stopped)"
     )
 
 
@@ -167,6 +167,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help=f"server starts to time; the median is shown (default "
         f"{DEFAULT_COLD_STARTS})",
     )
+
     parser.add_argument(
         "--quick",
         action="store_true",
@@ -178,7 +179,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help=f"comma-separated workloads of the mock (default all: "
         f"{','.join(workloads.BY_NAME)})",
     )
+
     parser.add_argument("--no-floors", action="store_true", help="skip the bare floors")
+
     parser.add_argument(
         "--connections",
         type=int,
@@ -188,6 +191,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--threads", type=int, default=2, help="wrk threads (default 2)"
     )
+
     parser.add_argument(
         "--scaling",
         action="store_true",
@@ -200,6 +204,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="folder where bench/peers.sh installed WireMock, Prism and Mockoon; "
         "measures them too",
     )
+
     parser.add_argument(
         "--json", type=Path, help="also write every figure to this JSON file"
     )
@@ -209,6 +214,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="keep the servers' logs and the OK body in this folder "
         "(default: a temporary folder, removed at the end)",
     )
+
     args = parser.parse_args(argv)
     if args.quick:
         args.duration, args.repeat, args.cold_starts = 1.0, 1, 1

@@ -3,9 +3,9 @@
 -- Arguments after "--":
 --   1  request cap per thread: the thread stops after sending this many
 --   2  thread count of the run (the -t value)
---   3  mode: "fixed" sends the URL given to wrk unchanged; "containers"
+--   3  mode. "fixed" sends the URL given to wrk unchanged. "containers"
 --      appends a distinct container number to a path prefix on every
---      request; "keys" appends one key of a numbered series per request
+--      request. "keys" appends one key of a numbered series per request.
 --   4+ mode arguments:
 --      containers: path prefix, first index, owner codes (comma separated)
 --      keys: path prefix, key prefix, key count

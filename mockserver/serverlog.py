@@ -41,8 +41,8 @@ class LogFormatter(logging.Formatter):
 class LoopBatchingHandler(logging.StreamHandler[TextIO]):
     """A stream handler that writes the access lines of one loop turn together.
 
-    Inside a running event loop, a record of a logger in `batched` is queued
-    and written, with the other lines of the same turn, by a callback that
+    Inside a running event loop, a record of a logger in `batched` is queued.
+    A callback writes it with the other lines of the same turn. The callback
     runs after the current task's code, so after the response it was logged
     for has been sent. A busy server thus makes one write for many requests
     instead of one each, and a client does not wait for the log.

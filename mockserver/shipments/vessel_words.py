@@ -2,7 +2,7 @@
 
 Building the pools from Faker took about 0.2 s and 9 MB in the server, and
 importing Faker another 0.13 s, all before the first shipment could be
-answered. The pools are therefore built here, at development time, and
+served. The pools are therefore built here, at development time, and
 stored in scenarios/vessel_words.json, which the server reads in about a
 millisecond. Regenerate the file after changing the rules below:
 

@@ -23,7 +23,9 @@ def test_pools_are_capital_words() -> None:
         assert words, name
         assert list(words) == sorted(set(words)), name
         for word in words:
-            assert word.isascii() and word.isalpha() and word.isupper(), word
+            assert word.isascii(), word
+            assert word.isalpha(), word
+            assert word.isupper(), word
             assert 3 <= len(word) <= 12, word
 
 
