@@ -410,3 +410,11 @@ def test_control_405_lists_every_method(
     assert response.status_code == 405
     assert response.headers["allow"] == allowed
     assert response.json()["status_code"] == "METHOD_NOT_ALLOWED"
+
+
+@pytest.mark.parametrize("code", ["M\u017fCU", "MA\u0130U", "MAEU\u00a0"])
+def test_non_ascii_carrier_code_rejected(client: TestClient, code: str) -> None:
+    response = track(client, reference_number="255303287", carrier_code=code)
+
+    assert response.status_code == 400
+    assert status_of(response) == "WRONG_CARRIER_CODE"
