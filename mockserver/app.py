@@ -17,9 +17,10 @@ from mockserver.http.api_docs import (
     without_validation_responses,
 )
 from mockserver.http.control import control_router, health_router
+from mockserver.http.cors import api_policy, control_policy, parse_origins
 from mockserver.http.dispatch import DispatchingFastAPI
 from mockserver.http.errors import install_error_handlers
-from mockserver.http.tracking import TrackingApp
+from mockserver.http.observed import ObservedTrackingApp
 from mockserver.outcomes import Outcome
 from mockserver.references import Reference, ReferenceType
 from mockserver.selection import Decision, Lookup
@@ -47,8 +48,14 @@ def create_app(
     """
     settings = settings or Settings()
     state = state or build_state(settings)
-    tracking = TrackingApp(
-        state.selector, state.renderer, state.scenarios.keys, state.clock
+    tracking = ObservedTrackingApp(
+        state.selector,
+        state.renderer,
+        state.scenarios.keys,
+        state.clock,
+        journal=state.journal if settings.control_plane else None,
+        latency=state.latency,
+        cors=api_policy(parse_origins(settings.cors_origins)),
     )
 
     @asynccontextmanager
@@ -61,6 +68,7 @@ def create_app(
             len(state.scenarios.keys.keys),
             type(state.store).__name__,
         )
+        _warn_if_control_plane_exposed(settings)
         yield
         await state.store.close()
         logger.info("qubictron-mock stopped")
@@ -75,12 +83,14 @@ def create_app(
         lifespan=lifespan,
         redirect_slashes=False,
         tracking=tracking if asgi_fast_path else None,
+        control_cors=control_policy(parse_origins(settings.control_cors_origins)),
     )
     app.state.mock = state
     install_error_handlers(app)
     app.include_router(tracking_router(tracking))
     app.include_router(health_router())
-    app.include_router(control_router())
+    if settings.control_plane:
+        app.include_router(control_router())
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -99,6 +109,18 @@ def create_app_from_environment() -> FastAPI:
     variables, and each worker process calls this factory.
     """
     return create_app(Settings())
+
+
+def _warn_if_control_plane_exposed(settings: Settings) -> None:
+    """Warn when anyone who reaches the port can change the mock's state."""
+    loopback = settings.host in ("127.0.0.1", "::1", "localhost")
+    if settings.control_plane and settings.admin_token is None and not loopback:
+        logger.warning(
+            "the control plane under /__mock/ is open to anyone who reaches "
+            "%s:%d; set an admin token or turn it off with --no-control-plane",
+            settings.host,
+            settings.port,
+        )
 
 
 def _success_example(state: MockState) -> Callable[[Outcome], dict[str, Any]]:

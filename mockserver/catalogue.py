@@ -39,6 +39,8 @@ def build_catalogue(
         entries[family.outcome.name]["magic_numbers"].append(
             {
                 "pattern": family.pattern,
+                "prefix": family.prefix,
+                "suffix_digits": family.suffix_digits,
                 "example": family.example(),
                 "reference_type": family.reference_type.value,
                 "carrier_code": detection.code if detection else None,

@@ -8,23 +8,55 @@ from mockserver.clock import MockClock
 from mockserver.scenario_files import load_scenarios
 from mockserver.settings import Settings
 
+HEADINGS = ("status_code", "HTTP", "way", "send", "note")
+LEGEND = """\
+Ways to reach each outcome of GET /tracking/v1/ocean.
+- header: add it to any request; it wins over everything else.
+- BL number, container: send as reference_number with a working key
+  (api_key=mock-valid-key); any digits may replace the example's suffix.
+- key: send as api_key (or the X-API-Key header) with any reference number.
+- carrier: send these parameters with a working key and a valid number.
+"""
 
-def catalogue_rows(catalogue: dict[str, Any]) -> list[tuple[str, str, str, str]]:
-    """Flatten the catalogue into (status_code, HTTP status, how, example) rows."""
-    rows: list[tuple[str, str, str, str]] = []
+Row = tuple[str, str, str, str, str]
+
+
+def catalogue_rows(catalogue: dict[str, Any]) -> list[Row]:
+    """Flatten the catalogue into (status_code, HTTP, way, send, note) rows."""
+    rows: list[Row] = []
     for entry in catalogue["outcomes"]:
         name = entry["status_code"]
         status = str(entry["http_status"])
-        for magic in entry["magic_numbers"]:
-            how = f"reference_number {magic['pattern']} ({magic['reference_type']})"
-            rows.append((name, status, how, magic["example"]))
-        for key in entry["keys"]:
-            rows.append((name, status, f"key: {key['how']}", key["key"]))
-        for carrier in entry["carriers"]:
-            rows.append((name, status, "carrier", carrier["how"]))
         header = entry["header"]
-        rows.append((name, status, "header", f"{header['name']}: {header['value']}"))
+        rows.append(
+            (name, status, "header", f"{header['name']}: {header['value']}", "")
+        )
+        for magic in entry["magic_numbers"]:
+            way = "container" if magic["reference_type"] == "CONTAINER" else "BL number"
+            note = _magic_note(magic)
+            rows.append(
+                (name, status, way, f"reference_number={magic['example']}", note)
+            )
+        for key in entry["keys"]:
+            rows.append((name, status, "key", _key_value(key), key["how"]))
+        for carrier in entry["carriers"]:
+            rows.append((name, status, "carrier", carrier["how"], carrier["name"]))
     return rows
+
+
+def _magic_note(magic: dict[str, Any]) -> str:
+    digits = f"{magic['prefix']} + {magic['suffix_digits']} digits"
+    if magic["reference_type"] == "CONTAINER":
+        digits += " + check digit"
+    if magic["carrier_code"] is None:
+        return f"{digits}; no carrier is detected, so send carrier_code too"
+    return digits
+
+
+def _key_value(key: dict[str, Any]) -> str:
+    if key["key"].startswith("any "):
+        return "api_key=<any unknown key>"
+    return f"api_key={key['key']}"
 
 
 def format_table(rows: list[tuple[str, ...]], headings: tuple[str, ...]) -> str:
@@ -47,5 +79,5 @@ def print_catalogue(settings: Settings, out: TextIO = sys.stdout) -> None:
     catalogue = build_catalogue(
         scenarios.carriers, scenarios.magic, scenarios.keys, clock.now()
     )
-    headings = ("status_code", "HTTP", "how", "example")
-    out.write(format_table(catalogue_rows(catalogue), headings) + "\n")
+    out.write(LEGEND + "\n")
+    out.write(format_table(list(catalogue_rows(catalogue)), HEADINGS) + "\n")

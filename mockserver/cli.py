@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 
 from mockserver import __version__
 from mockserver.scenario_files import ScenarioError
@@ -30,8 +30,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="qubictron-mock",
         description="A deterministic mock of the Qubictron Container Tracking API.",
-        epilog=f"Each flag can also be set by an environment variable "
-        f"{ENV_PREFIX}<FLAG>, e.g. {ENV_PREFIX}PORT=9000. Flags win.",
+        epilog="Without a command, the server starts: `qubictron-mock serve --help` "
+        "lists its flags (--port, --seed, --scenarios, ...). Each flag can also be "
+        f"set by an environment variable {ENV_PREFIX}<FLAG>, e.g. "
+        f"{ENV_PREFIX}PORT=9000. Flags win.",
     )
     parser.add_argument("--version", action="version", version=__version__)
     commands = parser.add_subparsers(dest="command")
@@ -74,6 +76,8 @@ def _add_settings_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--redis-url", help="keep usage counters in this Redis server")
     _add_store_flags(parser)
     _add_unknown_key_flags(parser)
+    _add_control_flags(parser)
+    _add_http_flags(parser)
 
 
 def _add_store_flags(parser: argparse.ArgumentParser) -> None:
@@ -111,6 +115,62 @@ def _add_unknown_key_flags(parser: argparse.ArgumentParser) -> None:
         type=int,
         help="unknown keys whose counters the in-memory store keeps; the least "
         "recently used are forgotten beyond it (default 100000)",
+    )
+
+
+def _add_control_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-control-plane",
+        dest="control_plane",
+        action="store_false",
+        default=None,
+        help="turn the /__mock/ control endpoints off (they return 404)",
+    )
+    parser.add_argument(
+        "--admin-token",
+        help="token every /__mock/ request must send; prefer the environment "
+        f"variable {ENV_PREFIX}ADMIN_TOKEN, which process lists do not show",
+    )
+    parser.add_argument(
+        "--journal-size",
+        type=int,
+        help="requests the journal keeps, oldest dropped first (default 1000)",
+    )
+    parser.add_argument(
+        "--max-delay",
+        dest="max_delay_seconds",
+        type=float,
+        help="maximum delay in seconds that X-Mock-Delay or a setting may set "
+        "for (default 10)",
+    )
+    parser.add_argument(
+        "--delay",
+        dest="delay_seconds",
+        type=float,
+        help="seconds to hold every tracking response (default 0)",
+    )
+    parser.add_argument(
+        "--no-response-delay",
+        dest="no_response_delay_seconds",
+        type=float,
+        help="seconds to hold each CARRIER_NO_RESPONSE response (default 0)",
+    )
+
+
+def _add_http_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--cors-origins",
+        help="origins whose pages may call the API: * (the default), a "
+        "comma-separated list, or '' for none",
+    )
+    parser.add_argument(
+        "--control-cors-origins",
+        help="origins whose pages may use /__mock/, comma-separated (default none)",
+    )
+    parser.add_argument(
+        "--header-timeout",
+        type=float,
+        help="seconds a client has to send the request line and headers (default 10)",
     )
 
 
@@ -179,6 +239,7 @@ def _serve(settings: Settings) -> int:
         return _serve_workers(settings)
 
     from mockserver.app import create_app
+    from mockserver.http.limits import uvicorn_options
 
     skip_unused_record_fields()
     app = create_app(settings)
@@ -190,6 +251,7 @@ def _serve(settings: Settings) -> int:
         log_config=None,
         access_log=False,
         server_header=False,
+        **uvicorn_options(settings.header_timeout),
     )
     return 0
 
@@ -198,6 +260,7 @@ def _serve_workers(settings: Settings) -> int:
     """Run several worker processes that share their counters through Redis."""
     import uvicorn
 
+    from mockserver.http.limits import uvicorn_options
     from mockserver.redis_store import check_connection
     from mockserver.scenario_files import load_scenarios
 
@@ -209,6 +272,15 @@ def _serve_workers(settings: Settings) -> int:
     # Worker processes are spawned afresh, so they read their settings from
     # the environment that they inherit.
     os.environ.update(settings_environment(settings))
+    if settings.control_plane:
+        # NOTE: only usage counters live in Redis. The clock, carrier states,
+        # keys, delays and journal stay in each worker's memory.
+        logger.warning(
+            "with %d workers, a /__mock/ request changes only the worker that "
+            "receives it (usage counters are shared through Redis); use one "
+            "worker for tests that drive the control plane",
+            settings.workers,
+        )
     logger.info(
         "starting %d workers on http://%s:%d",
         settings.workers,
@@ -224,6 +296,7 @@ def _serve_workers(settings: Settings) -> int:
         log_config=logging_config(settings.log_level),
         access_log=False,
         server_header=False,
+        **uvicorn_options(settings.header_timeout, workers=True),
     )
     return 0
 
@@ -234,6 +307,11 @@ def settings_environment(settings: Settings) -> dict[str, str]:
     for name, value in settings.model_dump(mode="json").items():
         if value is None:
             continue
+        secret = getattr(settings, name)
+        if isinstance(secret, SecretStr):
+            # model_dump hides secrets as asterisks, which a worker would
+            # then take for the token itself.
+            value = secret.get_secret_value()
         text = str(value).lower() if isinstance(value, bool) else str(value)
         environment[f"{ENV_PREFIX}{name.upper()}"] = text
     return environment

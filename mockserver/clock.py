@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 class MockClock:
     """Real time by default; can be frozen at an instant and moved by hand.
 
-    While frozen, time stands still until `advance()` moves it. While
+    While frozen, time does not move until `advance()` moves it. While
     running, `advance()` adds an offset to real time.
     """
 
@@ -29,7 +29,7 @@ class MockClock:
 
     @property
     def frozen(self) -> bool:
-        """Whether the clock stands still."""
+        """Whether the clock is frozen."""
         return self._frozen is not None
 
     def freeze(self, at: datetime | None = None) -> None:

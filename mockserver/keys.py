@@ -5,10 +5,14 @@ from datetime import datetime
 
 from mockserver.outcomes import Outcome, OutcomeError
 
+# A shorter window numbers windows past what float arithmetic can represent,
+# and a millisecond is already far below any real API's window.
+MIN_RATE_WINDOW_SECONDS = 0.001
+
 
 @dataclass(frozen=True, slots=True)
 class KeyPolicy:
-    """What one API key may do: its quota, rate limit, expiry and access."""
+    """The policy of one API key: its quota, rate limit, expiry and access."""
 
     key: str
     description: str = ""

@@ -36,6 +36,8 @@ class MagicFamily:
 
     def example(self, suffix: int = 1) -> str:
         """Return the family's number for a numeric suffix."""
+        if suffix < 0:
+            raise ValueError(f"suffix {suffix} is negative; use 0 or more")
         text = f"{self.prefix}{suffix:0{self.suffix_digits}d}"
         if len(text) != len(self.prefix) + self.suffix_digits:
             raise ValueError(

@@ -11,8 +11,9 @@ from urllib.parse import unquote_to_bytes
 
 from mockserver.outcomes import Outcome, OutcomeError
 
+KEY_PARAMETER = "api_key"
 KNOWN_PARAMETERS = frozenset(
-    {"api_key", "reference_number", "reference_type", "carrier_code"}
+    {KEY_PARAMETER, "reference_number", "reference_type", "carrier_code"}
 )
 MAX_QUERY_BYTES = 4096
 MAX_VALUE_CHARACTERS = 256
@@ -39,8 +40,10 @@ def parse_query(raw: bytes) -> QueryParameters:
     """Split and decode a raw query string.
 
     Raises OutcomeError with WRONG_PARAMETERS when the query string is too
-    long, has a malformed percent-escape, or repeats a known parameter.
-    Unknown parameters are ignored.
+    long, has a malformed percent-escape, or repeats a known parameter, and
+    then with INVALID_API_KEY when `api_key` is not valid UTF-8, since the
+    key is checked before the other parameters. Unknown parameters are
+    ignored.
     """
     if len(raw) > MAX_QUERY_BYTES:
         raise OutcomeError(
@@ -81,6 +84,10 @@ def parse_query(raw: bytes) -> QueryParameters:
                 f"limit of {MAX_VALUE_CHARACTERS}",
             )
         values[name] = value
+    if KEY_PARAMETER in undecodable:
+        raise OutcomeError(
+            Outcome.INVALID_API_KEY, f"parameter {KEY_PARAMETER} is not valid UTF-8"
+        )
     return QueryParameters(values, frozenset(undecodable))
 
 

@@ -231,6 +231,9 @@ class RedisStore:
         if batch:
             await self._client.unlink(*batch)
 
+    async def ping(self) -> None:
+        await self._client.ping()
+
     async def close(self) -> None:
         await self._client.aclose()
 

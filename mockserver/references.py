@@ -8,6 +8,9 @@ from mockserver.checkdigits import is_valid_container_number, iso6346_check_digi
 from mockserver.outcomes import Outcome, OutcomeError
 
 MAX_REFERENCE_LENGTH = 64
+# Only ASCII whitespace is trimmed: Python's str.strip() would also drop
+# control characters such as U+001F and Unicode spaces.
+ASCII_WHITESPACE = " \t\n\r\f\v"
 _ALLOWED_CHARACTERS = re.compile(r"[A-Z0-9/-]+")
 _CONTAINER_SHAPE = re.compile(r"[A-Z]{4}[0-9]{7}")
 
@@ -34,15 +37,18 @@ def parse_reference_type(raw: str | None) -> ReferenceType | None:
 
     The value is case-insensitive; blank counts as absent.
     """
-    if raw is None or not raw.strip():
+    if raw is None or not raw.strip(ASCII_WHITESPACE):
         return None
     try:
-        return ReferenceType(raw.strip().upper())
+        if not raw.isascii():
+            # str.upper() maps some other letters to ASCII ones (U+0131 to 'I').
+            raise ValueError(raw)
+        return ReferenceType(raw.strip(ASCII_WHITESPACE).upper())
     except ValueError:
         valid = ", ".join(member.value for member in ReferenceType)
         raise OutcomeError(
             Outcome.WRONG_REFERENCE_TYPE,
-            f"reference_type {_shorten(raw)!r} is not one of {valid}",
+            f"reference_type {_shorten(raw)!a} is not one of {valid}",
         ) from None
 
 
@@ -58,7 +64,12 @@ def parse_reference(raw: str, given_type: ReferenceType | None) -> Reference:
     ISO 6346 container number is a CONTAINER and anything else a BL.
     Raises OutcomeError with WRONG_REFERENCE_NUMBER on a bad format.
     """
-    text = raw.strip().upper()
+    text = raw.strip(ASCII_WHITESPACE)
+    if not text.isascii():
+        # Checked before upper-casing, which maps some other letters to ASCII
+        # ones (U+FB01 becomes 'FI'), so such input would pass as a number.
+        _reject_character(text)
+    text = text.upper()
     compact = compact_container_number(text)
     if given_type is None:
         if is_valid_container_number(compact) and compact[3] == "U":
@@ -79,13 +90,17 @@ def _check_generic_shape(text: str) -> None:
             f"{MAX_REFERENCE_LENGTH}"
         )
     if not text.isascii() or not _ALLOWED_CHARACTERS.fullmatch(text):
-        bad = next(
-            (c for c in text if not (c.isascii() and (c.isalnum() or c in "/-"))), ""
-        )
-        _reject(
-            f"reference number contains {bad!r}; only ASCII letters, digits, "
-            "'-' and '/' are allowed"
-        )
+        _reject_character(text)
+
+
+def _reject_character(text: str) -> None:
+    bad = next(
+        (c for c in text if not (c.isascii() and (c.isalnum() or c in "/-"))), ""
+    )
+    _reject(
+        f"reference number contains {bad!a}; only ASCII letters, digits, "
+        "'-' and '/' are allowed"
+    )
 
 
 def _check_container(number: str) -> None:

@@ -6,16 +6,24 @@ shipped ones: carriers by `code`, keys by `key`, magic families by `prefix`
 naming the file, the entry and what is wrong.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from mockserver.carriers import Carrier, CarrierRegistry, CarrierState
 from mockserver.datafiles import load_toml, shipped_scenarios_dir
-from mockserver.keys import KeyPolicy, KeyRegistry
+from mockserver.keys import MIN_RATE_WINDOW_SECONDS, KeyPolicy, KeyRegistry
 from mockserver.magic import MagicFamily, MagicNumbers
 from mockserver.outcomes import Outcome
 from mockserver.references import ReferenceType
@@ -23,10 +31,14 @@ from mockserver.references import ReferenceType
 CARRIERS_FILE = "carriers.toml"
 MAGIC_FILE = "magic.toml"
 KEYS_FILE = "keys.toml"
+USER_FILES = (CARRIERS_FILE, MAGIC_FILE, KEYS_FILE)
 
 Scac = Annotated[str, Field(pattern=r"^[A-Z]{2,4}$")]
 ModelT = TypeVar("ModelT", bound=BaseModel)
 OwnerCode = Annotated[str, Field(pattern=r"^[A-Z]{3}U$")]
+_CONTAINER_PREFIX = re.compile(r"[A-Z]{3}U[0-9]*")
+# Owner code, serial number and check digit: 4 + 6 + 1 characters.
+CONTAINER_NUMBER_LENGTH = 11
 
 
 class ScenarioError(ValueError):
@@ -71,6 +83,23 @@ class FamilyEntry(_Strict):
             raise ValueError(f"{value!r} is not one of the 22 outcomes")
         return value
 
+    @model_validator(mode="after")
+    def _numbers_valid(self) -> Self:
+        """Reject a container family whose numbers the API would refuse."""
+        if self.reference_type is not ReferenceType.CONTAINER:
+            return self
+        length = len(self.prefix) + self.suffix_digits + 1
+        if length != CONTAINER_NUMBER_LENGTH or not (
+            _CONTAINER_PREFIX.fullmatch(self.prefix)
+        ):
+            raise ValueError(
+                "a CONTAINER family needs a prefix of an owner code (3 letters "
+                "and U) and digits, with prefix and suffix_digits adding up to "
+                f"{CONTAINER_NUMBER_LENGTH - 1} characters; the check digit "
+                f"makes {CONTAINER_NUMBER_LENGTH}"
+            )
+        return self
+
 
 class MagicFile(_Strict):
     families: list[FamilyEntry] = []
@@ -82,7 +111,9 @@ class KeyEntry(_Strict):
     quota: Annotated[int, Field(ge=0)] = 1_000_000
     used: Annotated[int, Field(ge=0)] = 0
     rate_limit: Annotated[int, Field(ge=0)] = 600
-    rate_window_seconds: Annotated[float, Field(gt=0, le=86_400 * 31)] = 60.0
+    rate_window_seconds: Annotated[
+        float, Field(ge=MIN_RATE_WINDOW_SECONDS, le=86_400 * 31)
+    ] = 60.0
     expires_at: datetime | None = None
     tracking_access: bool = True
 
@@ -113,8 +144,7 @@ def load_scenarios(
     """Load the shipped scenario files, then apply a user folder on top."""
     folders = [shipped_scenarios_dir()]
     if user_dir is not None:
-        if not user_dir.is_dir():
-            raise ScenarioError(f"{user_dir}: scenarios folder not found")
+        check_user_folder(user_dir)
         folders.append(user_dir)
 
     carriers: dict[str, Carrier] = {}
@@ -124,17 +154,20 @@ def load_scenarios(
     for folder in folders:
         carrier_file = _read(folder / CARRIERS_FILE, CarriersFile)
         if carrier_file is not None:
+            _check_unique(folder / CARRIERS_FILE, "carriers", carrier_file.carriers)
             for entry in carrier_file.carriers:
                 carriers[entry.code] = _carrier(entry)
             for lessor in carrier_file.lessors:
                 lessors.update(dict.fromkeys(lessor.owner_prefixes, lessor.name))
         magic_file = _read(folder / MAGIC_FILE, MagicFile)
         if magic_file is not None:
+            _check_unique(folder / MAGIC_FILE, "families", magic_file.families)
             new = [_family(entry) for entry in magic_file.families]
             prefixes = {family.prefix for family in new}
             families = new + [f for f in families if f.prefix not in prefixes]
         keys_file = _read(folder / KEYS_FILE, KeysFile)
         if keys_file is not None:
+            _check_unique(folder / KEYS_FILE, "keys", keys_file.keys)
             for entry in keys_file.keys:
                 keys[entry.key] = KeyPolicy(**entry.model_dump())
 
@@ -143,6 +176,41 @@ def load_scenarios(
         magic=MagicNumbers(families),
         keys=KeyRegistry(keys, accept_any_key=accept_any_key),
     )
+
+
+def check_user_folder(folder: Path) -> None:
+    """Raise ScenarioError unless `folder` holds only scenario files we read.
+
+    Other TOML files are reported rather than ignored, since a misspelt
+    name would otherwise drop the user's scenarios without a word. Files
+    of other types (a README, say) are left alone.
+    """
+    if not folder.is_dir():
+        raise ScenarioError(f"{folder}: scenarios folder not found")
+    expected = ", ".join(USER_FILES)
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() == ".toml" and path.name not in USER_FILES:
+            raise ScenarioError(
+                f"{path}: unknown scenario file; a scenarios folder contains "
+                f"only {expected}, so rename or remove this file"
+            )
+    if not any((folder / name).is_file() for name in USER_FILES):
+        raise ScenarioError(f"{folder}: contains none of {expected}; add at least one")
+
+
+def _check_unique(path: Path, section: str, entries: list[Any]) -> None:
+    """Raise ScenarioError when two entries of one file share their name."""
+    field_name = {"carriers": "code", "families": "prefix", "keys": "key"}[section]
+    first_seen: dict[str, int] = {}
+    for index, entry in enumerate(entries, start=1):
+        name = getattr(entry, field_name)
+        if name in first_seen:
+            raise ScenarioError(
+                f"{path}: {section}[{index}] ({field_name} = {name!r}) repeats "
+                f"{section}[{first_seen[name]}]; each {field_name} may appear "
+                "once per file"
+            )
+        first_seen[name] = index
 
 
 def _read(path: Path, model: type[ModelT]) -> ModelT | None:

@@ -204,7 +204,10 @@ def _check_parameters(query: QueryParameters) -> Reference:
     carrier_code = query.get("carrier_code")
     if carrier_code is not None:
         code = carrier_code.strip().upper()
-        if code and code != AUTO_CARRIER and not _is_scac_shaped(code):
+        # Checked before upper-casing too, because str.upper() turns some
+        # non-ASCII letters into ASCII ones (U+017F, long s, becomes "S").
+        shaped = carrier_code.isascii() and _is_scac_shaped(code)
+        if code and code != AUTO_CARRIER and not shaped:
             raise OutcomeError(
                 Outcome.WRONG_CARRIER_CODE,
                 f"carrier_code {carrier_code[:20]!r} is not 2 to 4 letters",

@@ -1,13 +1,21 @@
 """The server's settings: defaults, then environment variables, then CLI flags."""
 
+import re
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from mockserver.durations import check_clock_range
+from mockserver.http.cors import parse_origins
+from mockserver.keys import MIN_RATE_WINDOW_SECONDS
+
 ENV_PREFIX = "QUBICTRON_MOCK_"
+MAX_JOURNAL_SIZE = 100_000
+MAX_DELAY_CAP_SECONDS = 3600.0
+_TOKEN_CHARACTERS = re.compile(r"[\x21-\x7e]{1,256}")
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
 
@@ -59,9 +67,9 @@ class Settings(BaseSettings):
         description="Requests per rate window for an unknown key accepted by "
         "accept_any_key.",
     )
-    default_rate_window_seconds: Annotated[float, Field(gt=0, le=86_400 * 31)] = Field(
-        60.0, description="Length in seconds of an unknown key's rate window."
-    )
+    default_rate_window_seconds: Annotated[
+        float, Field(ge=MIN_RATE_WINDOW_SECONDS, le=86_400 * 31)
+    ] = Field(60.0, description="Length in seconds of an unknown key's rate window.")
     max_unknown_keys: Annotated[int, Field(ge=1, le=100_000_000)] = Field(
         100_000,
         description="Unknown keys whose counters the in-memory store keeps; "
@@ -69,6 +77,30 @@ class Settings(BaseSettings):
     )
     shipment_cache_size: Annotated[int, Field(ge=0, le=1_000_000)] = Field(
         4096, description="Rendered shipments kept in memory."
+    )
+    control_plane: bool = Field(
+        True, description="Serve the control endpoints under /__mock/; off gives 404."
+    )
+    admin_token: SecretStr | None = Field(
+        None,
+        description="Token that every /__mock/ request must send, in X-Admin-Token "
+        "or Authorization: Bearer; unset means no token is needed.",
+    )
+    journal_size: Annotated[int, Field(ge=0, le=MAX_JOURNAL_SIZE)] = Field(
+        1000,
+        description="Requests the journal keeps; the oldest go first; 0 keeps none.",
+    )
+    max_delay_seconds: Annotated[float, Field(ge=0, le=MAX_DELAY_CAP_SECONDS)] = Field(
+        10.0,
+        description="Maximum delay in seconds that a setting or X-Mock-Delay may set.",
+    )
+    delay_seconds: Annotated[float, Field(ge=0)] = Field(
+        0.0, description="Delay added to every tracking response, in seconds."
+    )
+    no_response_delay_seconds: Annotated[float, Field(ge=0)] = Field(
+        0.0,
+        description="Delay before a CARRIER_NO_RESPONSE response, in seconds, so "
+        "clients can test their time-outs.",
     )
 
     @model_validator(mode="after")
@@ -80,14 +112,56 @@ class Settings(BaseSettings):
             )
         return self
 
+    cors_origins: str = Field(
+        "*",
+        description="Origins whose pages may read the API's responses: * for any, "
+        "or a comma-separated list such as http://localhost:3000; empty for none.",
+    )
+    control_cors_origins: str = Field(
+        "",
+        description="Origins whose pages may use the control plane under /__mock/, "
+        "comma-separated; empty for none.",
+    )
+    header_timeout: Annotated[float, Field(gt=0, le=3600)] = Field(
+        10.0, description="Seconds a client has to send the request line and headers."
+    )
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper_level(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("cors_origins", "control_cors_origins")
+    @classmethod
+    def _origins(cls, value: str) -> str:
+        parse_origins(value)
+        return value
 
     @field_validator("frozen_at")
     @classmethod
     def _aware(cls, value: datetime | None) -> datetime | None:
         if value is not None and value.tzinfo is None:
             raise ValueError("needs a time zone, for example 2026-03-01T12:00:00Z")
+        return None if value is None else check_clock_range(value)
+
+    @field_validator("admin_token")
+    @classmethod
+    def _usable_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _TOKEN_CHARACTERS.fullmatch(
+            value.get_secret_value()
+        ):
+            raise ValueError(
+                "must be 1 to 256 printable ASCII characters without spaces; "
+                "unset it to turn the token check off"
+            )
         return value
+
+    @model_validator(mode="after")
+    def _delays_within_maximum(self) -> Self:
+        for name in ("delay_seconds", "no_response_delay_seconds"):
+            if getattr(self, name) > self.max_delay_seconds:
+                raise ValueError(
+                    f"{name} ({getattr(self, name):g} s) exceeds max_delay_seconds "
+                    f"({self.max_delay_seconds:g} s); raise max_delay_seconds too"
+                )
+        return self

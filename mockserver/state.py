@@ -1,9 +1,12 @@
 """The mock's runtime state: scenario data, counters, clock and caches."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from mockserver.carriers import CarrierState
 from mockserver.clock import MockClock
+from mockserver.journal import Journal
 from mockserver.keys import KeyPolicy
+from mockserver.latency import Latency
 from mockserver.payload import BodyRenderer
 from mockserver.scenario_files import Scenarios, load_scenarios
 from mockserver.selection import Selector
@@ -22,14 +25,29 @@ class MockState:
     clock: MockClock
     renderer: BodyRenderer
     selector: Selector
+    journal: Journal = field(default_factory=Journal)
+    latency: Latency = field(default_factory=lambda: Latency(max_seconds=10.0))
+    loaded_carrier_states: dict[str, CarrierState] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.loaded_carrier_states = {
+            carrier.code: carrier.state for carrier in self.scenarios.carriers
+        }
 
     async def reset(self) -> None:
-        """Forget usage, restore keys and carriers, and reset the clock."""
+        """Return to the state the server started with.
+
+        Usage counters and rate windows are forgotten, keys and carrier
+        states are restored as loaded, the clock and the delays go back to
+        their settings, and the journal is emptied.
+        """
         await self.store.reset()
         self.scenarios.carriers.reset()
         self.scenarios.keys.reset()
         self.clock.reset()
         self.renderer.cache_clear()
+        self.latency.reset()
+        self.journal.clear()
 
 
 def build_state(settings: Settings) -> MockState:
@@ -57,7 +75,21 @@ def build_state(settings: Settings) -> MockState:
         store=store,
         clock=clock,
     )
-    return MockState(settings, scenarios, store, clock, renderer, selector)
+    latency = Latency(
+        max_seconds=settings.max_delay_seconds,
+        initial_delay=settings.delay_seconds,
+        initial_no_response_delay=settings.no_response_delay_seconds,
+    )
+    return MockState(
+        settings,
+        scenarios,
+        store,
+        clock,
+        renderer,
+        selector,
+        journal=Journal(settings.journal_size),
+        latency=latency,
+    )
 
 
 def make_store(settings: Settings) -> CounterStore:

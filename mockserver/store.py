@@ -64,7 +64,7 @@ class Admission:
 
 
 class CounterStore(Protocol):
-    """Where rate and quota counters live: this process, or a shared server."""
+    """The storage of rate and quota counters: this process, or a shared server."""
 
     async def admit(self, policy: KeyPolicy, now: float, billable: bool) -> Admission:
         """Count one request atomically and return whether it may proceed.
@@ -81,6 +81,10 @@ class CounterStore(Protocol):
 
     async def reset(self, key: str | None = None) -> None:
         """Forget the counters of one key, or of every key."""
+        ...
+
+    async def ping(self) -> None:
+        """Raise an exception when the counters cannot be reached."""
         ...
 
     async def close(self) -> None:
@@ -283,6 +287,9 @@ class MemoryStore:
             return
         self._known.pop(key, None)
         self._unknown.pop(key_digest(key), None)
+
+    async def ping(self) -> None:
+        return None
 
     async def close(self) -> None:
         return None

@@ -101,3 +101,72 @@ def test_imo_matches_reference(first_six: int) -> None:
 def test_imo_rejects_bad_input(bad: str) -> None:
     with pytest.raises(ValueError):
         imo_check_digit(bad)
+
+
+def reference_container_valid(number: str) -> bool:
+    """The validity rule written from the standard, independent of the module."""
+    shape = (
+        len(number) == 11
+        and all(c in string.ascii_uppercase for c in number[:4])
+        and all(c in string.digits for c in number[4:])
+    )
+    return shape and reference_iso6346(number[:10]) == int(number[10])
+
+
+def reference_imo_valid(text: str) -> bool:
+    if len(text) != 7 or not all(c in string.digits for c in text):
+        return False
+    weighted = sum(int(d) * w for d, w in zip(text, [7, 6, 5, 4, 3, 2], strict=False))
+    return weighted % 10 == int(text[6])
+
+
+# Text near the container shape, so that the valid case is reached often.
+container_like = st.one_of(
+    st.text(max_size=14),
+    st.text(string.ascii_letters + string.digits + " ", min_size=10, max_size=12),
+    st.builds(
+        lambda owner, serial, check: owner + serial + check,
+        st.text(string.ascii_uppercase, min_size=4, max_size=4),
+        st.text(string.digits, min_size=6, max_size=6),
+        st.sampled_from(string.digits),
+    ),
+)
+
+
+@given(container_like)
+def test_container_validity_matches_reference(number: str) -> None:
+    assert is_valid_container_number(number) == reference_container_valid(number)
+
+
+@given(
+    owner=st.text(string.ascii_uppercase, min_size=4, max_size=4),
+    serial=st.text(string.digits, min_size=6, max_size=6),
+)
+def test_one_check_digit_per_number(owner: str, serial: str) -> None:
+    valid = [d for d in string.digits if is_valid_container_number(owner + serial + d)]
+
+    assert valid == [str(reference_iso6346(owner + serial))]
+
+
+@given(st.text(max_size=12))
+def test_iso6346_raises_only_value_error(text: str) -> None:
+    try:
+        digit = iso6346_check_digit(text)
+    except ValueError:
+        return
+    assert 0 <= digit <= 9
+    assert digit == reference_iso6346(text)
+
+
+@given(st.one_of(st.integers(), st.text(max_size=9)))
+def test_imo_validity_matches_reference(number: int | str) -> None:
+    assert is_valid_imo(number) == reference_imo_valid(str(number))
+
+
+@given(st.text(max_size=8))
+def test_imo_digit_raises_only_value_error(text: str) -> None:
+    try:
+        digit = imo_check_digit(text)
+    except ValueError:
+        return
+    assert 0 <= digit <= 9

@@ -12,10 +12,17 @@ REQUEST_ID_HEADER = "x-request-id"
 _SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 _UNSAFE_HEADER_CHARACTERS = re.compile(r"[^\x20-\x7e]")
 MAX_REASON_LENGTH = 1024
+MAX_LOGGED_TEXT_LENGTH = 200
 
-# Status codes of HTTP-level failures that are not outcomes of the API.
+# Status codes of HTTP-level failures that are not outcomes of the API, named
+# after the reason phrases of RFC 9110 and RFC 6585 (431).
+BAD_REQUEST = "BAD_REQUEST"
+FORBIDDEN = "FORBIDDEN"
 NOT_FOUND = "NOT_FOUND"
 METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
+REQUEST_TIMEOUT = "REQUEST_TIMEOUT"
+URI_TOO_LONG = "URI_TOO_LONG"
+REQUEST_HEADER_FIELDS_TOO_LARGE = "REQUEST_HEADER_FIELDS_TOO_LARGE"
 
 
 @dataclass(slots=True)
@@ -43,6 +50,19 @@ def header_value(text: str, limit: int = MAX_REASON_LENGTH) -> bytes:
     if len(text) > limit:
         text = text[: limit - 3] + "..."
     return _UNSAFE_HEADER_CHARACTERS.sub("?", text).encode("ascii")
+
+
+def loggable(text: str, limit: int = MAX_LOGGED_TEXT_LENGTH) -> str:
+    """Return client-supplied text in a form safe for one log line.
+
+    Characters outside printable ASCII become '?' and long text is cut, so
+    a path or key cannot forge log lines or flood the log.
+    """
+    if len(text) <= limit and text.isascii() and text.isprintable():
+        return text
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    return _UNSAFE_HEADER_CHARACTERS.sub("?", text)
 
 
 class RequestIds:

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from mockserver.clock import MockClock
+from mockserver.http.cors import ANY_ORIGIN, CorsPolicy, api_policy
 from mockserver.http.envelope import (
     JSON_CONTENT_TYPE,
     METHOD_NOT_ALLOWED,
@@ -20,11 +21,13 @@ from mockserver.http.envelope import (
     RequestIds,
     error_body,
     header_value,
+    loggable,
 )
+from mockserver.http.limits import read_headers, tracking_request
 from mockserver.keys import KeyRegistry, mask_key
-from mockserver.outcomes import Outcome
+from mockserver.outcomes import Outcome, OutcomeError
 from mockserver.payload import BodyRenderer
-from mockserver.selection import Decision, Selector, TrackingRequest
+from mockserver.selection import Decision, Selector
 from mockserver.store import (
     Usage,
     seconds_until_period_end,
@@ -39,14 +42,7 @@ Send = Callable[[Message], Awaitable[None]]
 API_PREFIX = "/tracking/v1"
 OCEAN_PATHS = frozenset({"/tracking/v1/ocean", "/tracking/v1/ocean/"})
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
-MAX_HEADER_VALUE_LENGTH = 1024
-
-# CORS: the emulated API is open to browser front ends, without credentials.
-_CORS_ALLOW_HEADERS = b"X-API-Key, X-Request-Id, X-Mock-Status, X-Mock-Delay"
-_CORS_EXPOSE_HEADERS = (
-    b"X-Request-Id, X-Mock-Reason, Retry-After, X-RateLimit-Limit, "
-    b"X-RateLimit-Remaining, X-RateLimit-Reset"
-)
+PREFLIGHT = "PREFLIGHT"
 
 logger = logging.getLogger(__name__)
 access_logger = logging.getLogger("mockserver.access")
@@ -66,15 +62,24 @@ class TrackingApp:
         renderer: BodyRenderer,
         keys: KeyRegistry,
         clock: MockClock,
+        *,
+        cors: CorsPolicy | None = None,
     ) -> None:
         self._selector = selector
         self._renderer = renderer
         self._keys = keys
         self._clock = clock
+        self._cors = cors or api_policy((ANY_ORIGIN,))
         self._request_ids = RequestIds()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = await self.respond(scope)
+        try:
+            response = await self.respond(scope)
+        except Exception:
+            # `respond` handles its own errors; this catches a failure in a
+            # subclass's wrapper, which no framework layer would catch here.
+            logger.exception("request to %s failed", loggable(scope["path"]))
+            response = self._unexpected_error()
         headers = response.headers
         headers.append((b"content-length", str(len(response.body)).encode("ascii")))
         await send(
@@ -90,7 +95,7 @@ class TrackingApp:
     async def respond(self, scope: Scope) -> PreparedResponse:
         """Build the complete response to one request, and log it."""
         started = time.perf_counter()
-        headers = _read_headers(scope["headers"])
+        headers, repeated = read_headers(scope["headers"])
         request_id = self._request_ids.choose(headers.get(b"x-request-id"))
         method = scope["method"]
         path = scope["path"]
@@ -101,44 +106,45 @@ class TrackingApp:
                 outcome_name = NOT_FOUND
                 response = _not_found(path)
             elif method in ("GET", "HEAD"):
-                request = TrackingRequest(
-                    query_string=scope["query_string"],
-                    header_key=_text(headers.get(b"x-api-key")),
-                    forced_status=_text(headers.get(b"x-mock-status")),
-                )
-                decision = await self._selector.decide(request, count=method == "GET")
+                try:
+                    request = tracking_request(scope["query_string"], headers, repeated)
+                except OutcomeError as error:
+                    decision = Decision(error.outcome, error.reason)
+                else:
+                    decision = await self._selector.decide(
+                        request, count=method == "GET"
+                    )
                 outcome_name = decision.outcome.name
                 key_text = mask_key(decision.policy.key) if decision.policy else ""
                 response = self._render(decision)
             elif method == "OPTIONS":
-                outcome_name = "PREFLIGHT"
+                outcome_name = PREFLIGHT
                 response = _preflight()
             else:
                 outcome_name = METHOD_NOT_ALLOWED
                 response = _method_not_allowed(method)
         except Exception:
             logger.exception(
-                "request %s to %s failed", request_id.decode("ascii"), path
+                "request %s to %s failed", request_id.decode("ascii"), loggable(path)
             )
             outcome_name = Outcome.UNEXPECTED_ERROR.name
             response = self._unexpected_error()
 
         response.headers.append((b"x-request-id", request_id))
-        if b"origin" in headers:
-            response.headers.append((b"access-control-allow-origin", b"*"))
-            response.headers.append(
-                (b"access-control-expose-headers", _CORS_EXPOSE_HEADERS)
-            )
+        origin = headers.get(b"origin")
+        response.headers.extend(self._cors.response_headers(origin))
+        if outcome_name == PREFLIGHT:
+            response.headers.extend(self._cors.preflight_headers(origin))
         if access_logger.isEnabledFor(logging.INFO):
             access_logger.info(
                 "%s %s %d %s %.2fms id=%s%s",
-                method,
-                path,
+                loggable(method),
+                loggable(path),
                 response.status,
                 outcome_name,
                 (time.perf_counter() - started) * 1000,
                 request_id.decode("ascii"),
-                f" key={key_text}" if key_text else "",
+                f" key={loggable(key_text)}" if key_text else "",
             )
         return response
 
@@ -205,21 +211,6 @@ def _rate_headers(usage: Usage, remaining: int) -> list[tuple[bytes, bytes]]:
     ]
 
 
-def _read_headers(raw: list[tuple[bytes, bytes]]) -> dict[bytes, bytes]:
-    """Keep the first value of each header; names arrive lower-cased in ASGI."""
-    headers: dict[bytes, bytes] = {}
-    for name, value in raw:
-        headers.setdefault(name, value)
-    return headers
-
-
-def _text(value: bytes | None) -> str | None:
-    """Decode a header value; ASGI servers pass bytes as they came (Latin-1)."""
-    if value is None:
-        return None
-    return value[:MAX_HEADER_VALUE_LENGTH].decode("latin-1")
-
-
 def _not_found(path: str) -> PreparedResponse:
     message = (
         f"No endpoint at {path[:100]}; the tracking endpoint is /tracking/v1/ocean."
@@ -248,14 +239,14 @@ def _method_not_allowed(method: str) -> PreparedResponse:
 
 
 def _preflight() -> PreparedResponse:
-    """Respond to a CORS preflight (or a plain OPTIONS) without touching any counter."""
+    """Respond to a CORS preflight (or a plain OPTIONS) without counting it.
+
+    The caller adds the CORS headers, which depend on the origin.
+    """
     return PreparedResponse(
         204,
         [
             (b"allow", ALLOWED_METHODS.encode("ascii")),
-            (b"access-control-allow-methods", ALLOWED_METHODS.encode("ascii")),
-            (b"access-control-allow-headers", _CORS_ALLOW_HEADERS),
-            (b"access-control-max-age", b"600"),
             (b"x-mock-reason", b"CORS preflight; nothing counted"),
         ],
     )

@@ -11,7 +11,8 @@ from tests.conftest import track
 def catalogue(client: TestClient) -> dict[str, dict]:
     response = client.get("/__mock/scenarios")
     assert response.status_code == 200
-    return {entry["status_code"]: entry for entry in response.json()["outcomes"]}
+    outcomes = response.json()["data"]["outcomes"]
+    return {entry["status_code"]: entry for entry in outcomes}
 
 
 def test_every_outcome_listed(client: TestClient) -> None:

@@ -38,9 +38,14 @@ def test_parameters_documented(client: TestClient) -> None:
     document = client.get("/openapi.json").json()
     parameters = document["paths"]["/tracking/v1/ocean"]["get"]["parameters"]
 
-    assert {p["name"] for p in parameters} == {
+    assert {p["name"] for p in parameters if p["in"] == "query"} == {
         "reference_number",
         "reference_type",
         "carrier_code",
         "api_key",
+    }
+    assert {p["name"] for p in parameters if p["in"] == "header"} == {
+        "X-API-Key",
+        "X-Mock-Status",
+        "X-Request-Id",
     }

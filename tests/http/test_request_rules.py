@@ -393,3 +393,28 @@ def test_health(client: TestClient) -> None:
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
     assert response.headers["x-request-id"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("POST", "/__mock/keys/mock-valid-key", "DELETE, GET, PATCH, PUT"),
+        ("OPTIONS", "/__mock/delays", "GET, PATCH, PUT"),
+    ],
+)
+def test_control_405_lists_every_method(
+    client: TestClient, method: str, path: str, allowed: str
+) -> None:
+    response = client.request(method, path)
+
+    assert response.status_code == 405
+    assert response.headers["allow"] == allowed
+    assert response.json()["status_code"] == "METHOD_NOT_ALLOWED"
+
+
+@pytest.mark.parametrize("code", ["M\u017fCU", "MA\u0130U", "MAEU\u00a0"])
+def test_non_ascii_carrier_code_rejected(client: TestClient, code: str) -> None:
+    response = track(client, reference_number="255303287", carrier_code=code)
+
+    assert response.status_code == 400
+    assert status_of(response) == "WRONG_CARRIER_CODE"

@@ -1,0 +1,223 @@
+"""uvicorn's httptools protocol with bounds on the size and timing of a request head.
+
+As of uvicorn 0.55 with httptools 0.9, the protocol keeps buffering a request
+line or header of any size and waits for a head forever, so one client can
+exhaust memory or hold connections open. This subclass rejects a head that
+breaks a limit of `mockserver.http.limits`, with the API's envelope and
+`Connection: close`, before the application receives it.
+"""
+
+import http
+import logging
+import os
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from mockserver.http.envelope import (
+    BAD_REQUEST,
+    JSON_CONTENT_TYPE,
+    REQUEST_HEADER_FIELDS_TOO_LARGE,
+    REQUEST_TIMEOUT,
+    URI_TOO_LONG,
+    RequestIds,
+    error_body,
+    header_value,
+)
+from mockserver.http.limits import (
+    DEFAULT_HEADER_TIMEOUT_SECONDS,
+    MAX_HEAD_BYTES,
+    MAX_TARGET_BYTES,
+)
+from mockserver.settings import ENV_PREFIX
+
+logger = logging.getLogger(__name__)
+
+# Separators counted for each header field: ": " and CRLF.
+_HEADER_OVERHEAD = 4
+
+
+@dataclass(frozen=True, slots=True)
+class _Rejection:
+    status: int
+    status_code: str
+    message: str
+    reason: str
+
+
+class _HeadRejected(Exception):
+    """Raised in a parser callback to stop parsing; `_rejection` gives the reason."""
+
+
+class LimitedHttpToolsProtocol(HttpToolsProtocol):
+    """An httptools protocol that bounds the request head in bytes and in time.
+
+    An incomplete head is rejected once the reads after the one in which
+    it started exceed `max_head_bytes`. Memory therefore stays within the
+    limit plus one read, which is at most 262144 bytes with asyncio and
+    256000 with uvloop. A complete head is measured exactly.
+    """
+
+    max_target_bytes: ClassVar[int] = MAX_TARGET_BYTES
+    max_head_bytes: ClassVar[int] = MAX_HEAD_BYTES
+    header_timeout: ClassVar[float] = DEFAULT_HEADER_TIMEOUT_SECONDS
+    request_ids: ClassVar[RequestIds] = RequestIds()
+
+    def connection_made(self, transport: Any) -> None:
+        super().connection_made(transport)
+        self._read_bytes = 0
+        self._head_open = False
+        self._head_first_read = 0
+        self._head_later_reads = 0
+        self._rejection: _Rejection | None = None
+        # Also closes a connection on which no request ever starts.
+        self._head_timer = self.loop.call_later(
+            self.header_timeout, self._on_header_timeout
+        )
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._cancel_head_timer()
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        self._read_bytes = len(data)
+        if self._head_open:
+            self._head_later_reads += len(data)
+        super().data_received(data)
+        if (
+            self._head_open
+            and self._head_later_reads > self.max_head_bytes
+            and not self.transport.is_closing()
+        ):
+            self._send_rejection(self._head_too_large(self._head_later_reads))
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._head_open = True
+        self._head_first_read = self._read_bytes
+        self._head_later_reads = 0
+        if self._head_timer is None:
+            self._head_timer = self.loop.call_later(
+                self.header_timeout, self._on_header_timeout
+            )
+
+    def on_url(self, url: bytes) -> None:
+        super().on_url(url)
+        if len(self.url) > self.max_target_bytes:
+            self._rejection = _Rejection(
+                414,
+                URI_TOO_LONG,
+                f"The request target is over {self.max_target_bytes} bytes long.",
+                f"request target is over the limit of {self.max_target_bytes} bytes",
+            )
+            raise _HeadRejected
+
+    def on_headers_complete(self) -> None:
+        self._head_open = False
+        self._cancel_head_timer()
+        # Reads of at most the limit in total cannot hold a head over it, so
+        # the exact size is computed only for heads that might be too large.
+        if self._head_first_read + self._head_later_reads > self.max_head_bytes:
+            size = len(self.url) + sum(
+                len(name) + len(value) + _HEADER_OVERHEAD
+                for name, value in self.headers
+            )
+            if size > self.max_head_bytes:
+                self._rejection = self._head_too_large(size)
+                raise _HeadRejected
+        super().on_headers_complete()
+
+    def send_400_response(self, msg: str) -> None:
+        # uvicorn calls this on every parser error, including the ones that
+        # the callbacks above raise to stop parsing.
+        rejection = self._rejection or _Rejection(
+            400,
+            BAD_REQUEST,
+            "The request is not valid HTTP/1.1.",
+            "request is not valid HTTP/1.1",
+        )
+        self._send_rejection(rejection)
+
+    def _head_too_large(self, size: int) -> _Rejection:
+        return _Rejection(
+            431,
+            REQUEST_HEADER_FIELDS_TOO_LARGE,
+            f"The request line and headers are over {self.max_head_bytes} bytes.",
+            f"request line and headers are {size} bytes, over the limit of "
+            f"{self.max_head_bytes}",
+        )
+
+    def _on_header_timeout(self) -> None:
+        self._head_timer = None
+        if self.transport.is_closing():
+            return
+        if not self._head_open:
+            # An idle connection on which no request has started.
+            self.transport.close()
+            return
+        self._send_rejection(
+            _Rejection(
+                408,
+                REQUEST_TIMEOUT,
+                f"The request line and headers did not arrive within "
+                f"{self.header_timeout:g} seconds.",
+                f"request head incomplete after {self.header_timeout:g} s",
+            )
+        )
+
+    def _cancel_head_timer(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def _send_rejection(self, rejection: _Rejection) -> None:
+        client = f"{self.client[0]}:{self.client[1]}" if self.client else "unknown"
+        logger.warning("rejected request from %s: %s", client, rejection.reason)
+        if self.cycle is not None and not self.cycle.response_complete:
+            # A pipelined response is still being written; a second one
+            # would interleave with it, so the connection is only closed.
+            self.transport.close()
+            return
+        body = error_body(rejection.status_code, rejection.message)
+        phrase = http.HTTPStatus(rejection.status).phrase.encode("ascii")
+        lines = [b"HTTP/1.1 %d %s" % (rejection.status, phrase)]
+        for name, value in self.server_state.default_headers:
+            lines.append(name + b": " + value)
+        lines += [
+            b"content-type: " + JSON_CONTENT_TYPE,
+            b"content-length: %d" % len(body),
+            b"x-mock-reason: " + header_value(rejection.reason),
+            b"x-request-id: " + self.request_ids.choose(None),
+            b"connection: close",
+        ]
+        self.transport.write(b"\r\n".join(lines) + b"\r\n\r\n" + body)
+        self.transport.close()
+
+
+def limited_protocol(header_timeout: float) -> type[LimitedHttpToolsProtocol]:
+    """Return the protocol class to give uvicorn, with this header timeout."""
+    return type(
+        "MockHttpProtocol",
+        (LimitedHttpToolsProtocol,),
+        {"header_timeout": header_timeout},
+    )
+
+
+def _header_timeout_from_environment() -> float:
+    text = os.environ.get(f"{ENV_PREFIX}HEADER_TIMEOUT", "")
+    try:
+        return float(text) if text else DEFAULT_HEADER_TIMEOUT_SECONDS
+    except ValueError:
+        return DEFAULT_HEADER_TIMEOUT_SECONDS
+
+
+class WorkerHttpProtocol(LimitedHttpToolsProtocol):
+    """The protocol of worker processes, named by import string.
+
+    uvicorn starts each worker in a fresh interpreter, which cannot receive a
+    class built at run time, so this one reads its header timeout from the
+    QUBICTRON_MOCK_HEADER_TIMEOUT variable that the command line exports.
+    """
+
+    header_timeout: ClassVar[float] = _header_timeout_from_environment()

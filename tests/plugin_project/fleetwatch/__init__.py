@@ -1,0 +1,1 @@
+"""Fleetwatch: follows containers for a logistics team."""
