@@ -19,6 +19,8 @@ from mockserver.outcomes import Outcome
 from mockserver.payload import BodyRenderer
 from mockserver.selection import Selector
 
+# Longer than any delay written sensibly, such as "10000ms" or "2.5s".
+MAX_DELAY_HEADER_LENGTH = 32
 _DELAY_HEADER = b"x-mock-delay"
 _FORCE_HEADER = b"x-mock-status"
 _REASON_HEADER = b"x-mock-reason"
@@ -56,11 +58,18 @@ class ObservedTrackingApp(TrackingApp):
         header_delay: float | None = None
         rejection: str | None = None
         if scope["method"] in _DELAYED_METHODS and scope["path"] in OCEAN_PATHS:
-            raw_delay = _first_header(scope["headers"], _DELAY_HEADER)
-            if raw_delay is not None:
+            values = _header_values(scope["headers"], _DELAY_HEADER)
+            if len(values) > 1:
+                rejection = "header X-Mock-Delay is given more than once"
+            elif values and len(values[0]) > MAX_DELAY_HEADER_LENGTH:
+                rejection = (
+                    f"header X-Mock-Delay is {len(values[0])} characters long, "
+                    f"over the limit of {MAX_DELAY_HEADER_LENGTH}"
+                )
+            elif values:
                 try:
                     header_delay = self._latency.read_header(
-                        raw_delay.decode("latin-1")
+                        values[0].decode("latin-1")
                     )
                 except ValueError as error:
                     rejection = str(error)
@@ -94,13 +103,10 @@ class ObservedTrackingApp(TrackingApp):
         return response
 
 
-def _first_header(
+def _header_values(
     headers: list[tuple[bytes, bytes]], header_name: bytes
-) -> bytes | None:
-    for name, value in headers:
-        if name == header_name:
-            return value
-    return None
+) -> list[bytes]:
+    return [value for name, value in headers if name == header_name]
 
 
 def _forced_wrong_parameters(scope: Scope) -> Scope:

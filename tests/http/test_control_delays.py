@@ -41,6 +41,7 @@ def test_header_delay_applied(
         ("soon", "X-Mock-Delay 'soon' is not a delay; use"),
         ("-5", "X-Mock-Delay '-5' is not a delay; use"),
         ("2 minutes", "X-Mock-Delay '2 minutes' is not a delay; use"),
+        ("1" * 33, "header X-Mock-Delay is 33 characters long, over the limit"),
     ],
 )
 def test_header_delay_rejected(client: TestClient, value: str, reason: str) -> None:
@@ -143,3 +144,19 @@ def test_delay_blocks_no_other_request() -> None:
     assert quick.status_code == 200
     assert still_waiting is True
     assert delayed[0].status_code == 200
+
+
+def test_repeated_delay_header_rejected(client: TestClient) -> None:
+    response = client.get(
+        "/tracking/v1/ocean",
+        params={"reference_number": "MSKU7868382", "api_key": "mock-throttled-key"},
+        headers=[("X-Mock-Delay", "1ms"), ("X-Mock-Delay", "2ms")],
+    )
+    usage = success_data(client.get("/__mock/keys/mock-throttled-key/usage"))
+
+    assert response.status_code == 400
+    assert response.json()["status_code"] == "WRONG_PARAMETERS"
+    assert response.headers["x-mock-reason"] == (
+        "header X-Mock-Delay is given more than once"
+    )
+    assert usage["rate_remaining"] == 3
