@@ -192,13 +192,19 @@ class JournalFilter(BaseModel):
     after: Annotated[int, Field(ge=0)] | None = None
 
 
+JSON_WHITESPACE = b" \t\r\n"
+
+
 def parse_body(raw: bytes, model: type[BodyT]) -> BodyT:
     """Validate a request body; an empty body counts as `{}`.
 
-    Raises ControlError (400 WRONG_PARAMETERS) that names each problem.
+    Only JSON's own whitespace counts as empty: bytes.strip() would also drop
+    a form feed, which is not valid JSON. Raises ControlError (400
+    WRONG_PARAMETERS) that names each problem.
     """
     try:
-        return model.model_validate_json(raw if raw.strip() else b"{}")
+        empty = not raw.strip(JSON_WHITESPACE)
+        return model.model_validate_json(b"{}" if empty else raw)
     except ValidationError as error:
         raise invalid_request(describe_problems(error, model)) from None
 

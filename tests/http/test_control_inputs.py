@@ -14,6 +14,8 @@ KEY = "/__mock/keys/mock-valid-key"
 
 # (method, path, raw body, start of the expected message)
 BODY_CASES = [
+    # Whitespace that JSON does not allow is not an empty body.
+    ("POST", "/__mock/clock/freeze", b"\x0c", "the request body is not valid JSON"),
     # Carrier state
     ("PUT", "/__mock/carriers/MAEU", b"{bad", "the request body is not valid JSON"),
     ("PUT", "/__mock/carriers/MAEU", b"[]", "the request body must be a JSON object"),
