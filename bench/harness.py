@@ -66,9 +66,16 @@ def get(
     port: int, target: str, headers: dict[str, str] | None = None
 ) -> tuple[int, bytes]:
     """Send one GET to 127.0.0.1:`port` and return the status and body."""
+    return request(port, "GET", target, headers)
+
+
+def request(
+    port: int, method: str, target: str, headers: dict[str, str] | None = None
+) -> tuple[int, bytes]:
+    """Send one request to 127.0.0.1:`port` and return the status and body."""
     connection = http.client.HTTPConnection(HOST, port, timeout=10)
     try:
-        connection.request("GET", target, headers=headers or {})
+        connection.request(method, target, headers=headers or {})
         reply = connection.getresponse()
         return reply.status, reply.read()
     finally:

@@ -18,7 +18,8 @@ KEY_COUNT = 10_000
 KEY_PREFIX = "bench-key-"
 REFERENCE_RUN_SECONDS = 300
 JOURNAL_PATH = "/__mock/journal"
-DEFAULT_JOURNAL_FILL = 100_000
+# The largest journal the mock allows, so that one measured run cannot fill it.
+JOURNAL_SIZE = 100_000
 # Targets: resident memory after 100,000 references, and the change in the
 # cost of a request with 10,000 keys or with the journal full.
 RSS_LIMIT_MB = 80
@@ -182,13 +183,18 @@ def cost_verdict(label: str, base_rate: float, rate: float) -> str:
 def cost_with_full_journal(
     options: measure.Options, indexes: measure.DistinctIndexes
 ) -> list[str]:
-    """Compare the cost of the OK request before and after filling the journal.
+    """Compare the cost of the OK request with the journal filling and full.
 
-    Skipped when the server has no request journal (GET /__mock/journal is 404).
+    The mock runs with its largest journal (`--journal-size 100000`), so
+    that a measured run does not fill it: each run before the fill starts
+    from an emptied journal. Skipped when the server has no request journal
+    (GET /__mock/journal is 404).
     """
-    server, _ = measure.start_mock(options, label="journal")
+    server, _ = measure.start_mock(
+        options, ("--journal-size", str(JOURNAL_SIZE)), label="journal"
+    )
     try:
-        status, body = harness.get(server.port, JOURNAL_PATH)
+        status, body = harness.request(server.port, "GET", f"{JOURNAL_PATH}?limit=1")
         if status == 404:
             return [
                 "  skipped: cost with the journal full (this server has no request "
@@ -196,47 +202,44 @@ def cost_with_full_journal(
             ]
         if status != 200:
             raise BenchError(f"GET {JOURNAL_PATH} returned {status}")
-        fill = journal_capacity(body)
-        measure.progress("measuring the cost of a request before filling the journal")
-        empty = median_rate(server, options, indexes)
-        measure.progress(f"filling the journal with {fill:,} requests")
-        send_distinct(server, fill, options, indexes)
-        full = median_rate(server, options, indexes)
+        capacity = journal_capacity(body)
+        measure.progress("measuring the cost of a request with the journal filling")
+        filling = []
+        for _ in range(options.repeat):
+            harness.request(server.port, "DELETE", JOURNAL_PATH)
+            filling.append(run_ok(server, options, indexes))
+        measure.progress(f"filling the journal with {capacity + 1_000:,} requests")
+        send_distinct(server, capacity + 1_000, options, indexes)
+        full = statistics.median(
+            run_ok(server, options, indexes) for _ in range(options.repeat)
+        )
+        rss = server.rss_megabytes()
     finally:
         server.stop()
+    empty = statistics.median(filling)
     return [
-        f"  time per request before filling the journal: {1e6 / empty:.1f} us",
-        f"  time per request after {fill:,} requests: {1e6 / full:.1f} us",
+        f"  time per request, journal of {capacity:,} filling from empty: "
+        f"{1e6 / empty:.1f} us ({empty:,.0f} req/s)",
+        f"  time per request, journal full: {1e6 / full:.1f} us "
+        f"({full:,.0f} req/s; resident memory {rss:.0f} MB)",
         cost_verdict("the journal full", empty, full),
     ]
 
 
 def journal_capacity(body: bytes) -> int:
-    """Return how many requests fill the journal: its capacity plus 1,000.
-
-    NOTE: the journal's response format is not fixed yet; this reads the
-    first integer field named like a capacity and else sends 100,000.
-    """
+    """Return the journal's capacity from GET /__mock/journal's `max_entries`."""
     try:
-        document = json.loads(body)
-    except ValueError:
-        return DEFAULT_JOURNAL_FILL
-    if isinstance(document, dict):
-        for name in ("capacity", "max_entries", "limit", "max_size"):
-            value = document.get(name)
-            if isinstance(value, int) and value > 0:
-                return value + 1_000
-    return DEFAULT_JOURNAL_FILL
+        return int(json.loads(body)["data"]["max_entries"])
+    except (ValueError, KeyError, TypeError) as error:
+        raise BenchError(
+            f"GET {JOURNAL_PATH} returned no data.max_entries: {error!r}"
+        ) from error
 
 
-def median_rate(
+def run_ok(
     server: Server, options: measure.Options, indexes: measure.DistinctIndexes
 ) -> float:
-    """Return the median req/s of the OK workload over `options.repeat` runs."""
-    rates = [
-        measure.run_workload(
-            server, workloads.OK, options, indexes, options.connections
-        ).requests_per_second
-        for _ in range(options.repeat)
-    ]
-    return statistics.median(rates)
+    """Return the req/s of one run of the OK workload at 50 connections."""
+    return measure.run_workload(
+        server, workloads.OK, options, indexes, options.connections
+    ).requests_per_second
