@@ -295,7 +295,7 @@ def wait_until_healthy(port: int, process: subprocess.Popen) -> None:
                 return
         except OSError:
             time.sleep(0.1)
-    raise RuntimeError(f"server on port {port} did not answer /health in time")
+    raise RuntimeError(f"server on port {port} did not respond to /health in time")
 
 
 def outcome_of(

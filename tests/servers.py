@@ -49,18 +49,23 @@ def running_server(
             wait_until_healthy(base_url, process, output)
             yield base_url
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop_process(process)
+
+
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server process started by a test, by its PID, killing it if needed."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def wait_until_healthy(
     base_url: str, process: subprocess.Popen[bytes], output: IO[str]
 ) -> None:
-    """Poll GET /health until it answers 200; fail with the server's output."""
+    """Poll GET /health until it returns 200; fail with the server's output."""
     deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from tests.servers import free_port, wait_until_healthy
+from tests.servers import free_port, stop_process, wait_until_healthy
 
 
 @dataclass
@@ -69,9 +69,4 @@ def live_server(
             wait_until_healthy(server.base_url, process, output)
             yield server
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop_process(process)

@@ -101,7 +101,7 @@ def parse_responses(data: bytes) -> list[RawResponse]:
 
 
 def get(target: bytes, *headers: bytes, version: bytes = b"HTTP/1.1") -> bytes:
-    """Return the bytes of a GET request that asks to close the connection."""
+    """Return the bytes of a GET request with `Connection: close`."""
     lines = [b"GET " + target + b" " + version, b"Host: 127.0.0.1", *headers]
     lines.append(b"Connection: close")
     return b"\r\n".join(lines) + b"\r\n\r\n"

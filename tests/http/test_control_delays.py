@@ -131,7 +131,7 @@ def test_delay_blocks_no_other_request() -> None:
             )
         )
         slow.start()
-        # Wait until the server holds the delayed request, then ask again.
+        # Wait until the server is delaying the request, then send another.
         for _ in range(500):
             entries = httpx2.get(f"{base_url}/__mock/journal").json()["data"]
             if entries["entries"]:

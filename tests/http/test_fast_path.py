@@ -1,4 +1,4 @@
-"""The ASGI fast path and the FastAPI route answer byte for byte alike."""
+"""The ASGI fast path and the FastAPI route return the same bytes."""
 
 import pytest
 from fastapi.testclient import TestClient
