@@ -53,10 +53,13 @@ class CarrierRegistry:
     """Carriers by SCAC, with the lookup tables that detection uses.
 
     States can be changed at run time; `reset()` restores the loaded ones.
+    `version` grows with every change, so that callers caching results of
+    detection can tell when to drop them.
     """
 
     carriers: dict[str, Carrier]
     lessors: dict[str, str] = field(default_factory=dict)
+    version: int = field(init=False, default=0)
     _loaded: dict[str, Carrier] = field(init=False)
     _by_owner_prefix: dict[str, Carrier] = field(init=False)
     _by_bl_prefix: list[tuple[str, Carrier]] = field(init=False)
@@ -67,6 +70,7 @@ class CarrierRegistry:
         self._index()
 
     def _index(self) -> None:
+        self.version += 1
         self._by_owner_prefix = {
             prefix: carrier
             for carrier in self.carriers.values()

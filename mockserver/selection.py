@@ -11,28 +11,22 @@
    this reference type.
 7. Reference: a magic number's outcome, or OK.
 
-Steps 5 to 7 depend only on the request, so they run first, and the store
-then learns whether the outcome is billable. The result is the same as
-running the steps in order.
+Steps 2 and 5 to 7 depend only on the query string and the carriers, so
+they run first (and their result is kept per query string, see
+`mockserver.verdicts`), and the store then learns whether the outcome is
+billable. The result is the same as running the steps in order.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from mockserver.carriers import STATE_OUTCOMES, Carrier, CarrierRegistry
+from mockserver.carriers import CarrierRegistry
 from mockserver.clock import MockClock
 from mockserver.keys import KeyPolicy, KeyRegistry, check_key, mask_key, resolve_key
 from mockserver.magic import MagicNumbers
 from mockserver.outcomes import Outcome, OutcomeError, parse_outcome
-from mockserver.query import QueryParameters, parse_query
-from mockserver.references import (
-    Reference,
-    container_check_digit_hint,
-    parse_reference,
-    parse_reference_type,
-)
 from mockserver.store import Admission, CounterStore, Usage
+from mockserver.verdicts import Lookup, QueryChecks
 
-AUTO_CARRIER = "AUTO"
 MAX_FORCED_STATUS_LENGTH = 64
 
 
@@ -43,24 +37,6 @@ class TrackingRequest:
     query_string: bytes
     header_key: str | None = None
     forced_status: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Lookup:
-    """A shipment lookup whose parameters and carrier were resolved."""
-
-    reference: Reference
-    carrier: Carrier
-    carrier_detected: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    """The outcome that the request's parameters lead to, before key checks."""
-
-    outcome: Outcome
-    reason: str
-    lookup: Lookup | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +60,10 @@ class Selector:
     keys: KeyRegistry
     store: CounterStore
     clock: MockClock
+    checks: QueryChecks = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.checks = QueryChecks(self.carriers, self.magic)
 
     async def decide(self, request: TrackingRequest, count: bool = True) -> Decision:
         """Return the outcome of `request`.
@@ -93,14 +73,16 @@ class Selector:
         """
         if request.forced_status is not None:
             return await self._forced(request)
+        checked = self.checks.check(request.query_string)
+        verdict = checked.verdict
+        if checked.parameters is None:
+            return Decision(verdict.outcome, verdict.reason)
         try:
-            query = parse_query(request.query_string)
-            key = resolve_key(query.get("api_key"), request.header_key)
+            key = resolve_key(checked.parameters.get("api_key"), request.header_key)
             policy = check_key(self.keys.lookup(key), key, self.clock.now())
         except OutcomeError as error:
             return Decision(error.outcome, error.reason)
 
-        verdict = evaluate_parameters(query, self.carriers, self.magic)
         now = self.clock.time()
         if count:
             billable = verdict.outcome.success
@@ -134,15 +116,16 @@ class Selector:
         lookup: Lookup | None = None
         policy: KeyPolicy | None = None
         usage: Usage | None = None
-        try:
-            query = parse_query(request.query_string)
-            lookup = evaluate_parameters(query, self.carriers, self.magic).lookup
-            key = resolve_key(query.get("api_key"), request.header_key)
-            policy = self.keys.lookup(key)
+        checked = self.checks.check(request.query_string)
+        if checked.parameters is not None:
+            lookup = checked.verdict.lookup
+            try:
+                key = resolve_key(checked.parameters.get("api_key"), request.header_key)
+            except OutcomeError:
+                key = ""
+            policy = self.keys.lookup(key) if key else None
             if policy is not None:
                 usage = await self.store.peek(policy, self.clock.time())
-        except OutcomeError:
-            pass
         return Decision(
             outcome, "forced by X-Mock-Status", lookup, policy, usage, forced=True
         )
@@ -155,104 +138,6 @@ def admission_without_counting(usage: Usage) -> Admission:
     if usage.quota_used >= usage.quota_total:
         return Admission(usage, Outcome.API_KEY_QUOTA_EXCEEDED)
     return Admission(usage)
-
-
-def evaluate_parameters(
-    query: QueryParameters, carriers: CarrierRegistry, magic: MagicNumbers
-) -> Verdict:
-    """Run the parameter, carrier and reference checks (steps 5 to 7)."""
-    try:
-        reference = _check_parameters(query)
-        lookup = _resolve_carrier(reference, query.get("carrier_code"), carriers)
-    except OutcomeError as error:
-        return Verdict(error.outcome, error.reason)
-
-    family = magic.match(reference.number)
-    if family is not None:
-        return Verdict(
-            family.outcome,
-            f"magic number family {family.prefix} for {family.outcome.name}",
-            lookup,
-        )
-    return Verdict(Outcome.OK, lookup_reason(lookup), lookup)
-
-
-def lookup_reason(lookup: Lookup) -> str:
-    """Describe an ordinary successful lookup for `X-Mock-Reason`."""
-    source = "detected" if lookup.carrier_detected else "given"
-    return (
-        f"{lookup.reference.type.value} {lookup.reference.number} tracked with "
-        f"{source} carrier {lookup.carrier.code}"
-    )
-
-
-def _check_parameters(query: QueryParameters) -> Reference:
-    for name in sorted(query.undecodable):
-        outcome = (
-            Outcome.WRONG_REFERENCE_NUMBER
-            if name == "reference_number"
-            else Outcome.WRONG_PARAMETERS
-        )
-        raise OutcomeError(outcome, f"parameter {name} is not valid UTF-8")
-
-    raw_reference = query.get("reference_number")
-    if raw_reference is None or not raw_reference.strip():
-        raise OutcomeError(Outcome.WRONG_PARAMETERS, "reference number is missing")
-    given_type = parse_reference_type(query.get("reference_type"))
-    reference = parse_reference(raw_reference, given_type)
-
-    carrier_code = query.get("carrier_code")
-    if carrier_code is not None:
-        code = carrier_code.strip().upper()
-        # Checked before upper-casing too, because str.upper() turns some
-        # non-ASCII letters into ASCII ones (U+017F, long s, becomes "S").
-        shaped = carrier_code.isascii() and _is_scac_shaped(code)
-        if code and code != AUTO_CARRIER and not shaped:
-            raise OutcomeError(
-                Outcome.WRONG_CARRIER_CODE,
-                f"carrier_code {carrier_code[:20]!r} is not 2 to 4 letters",
-            )
-    return reference
-
-
-def _is_scac_shaped(code: str) -> bool:
-    return 2 <= len(code) <= 4 and code.isascii() and code.isalpha()
-
-
-def _resolve_carrier(
-    reference: Reference, raw_code: str | None, carriers: CarrierRegistry
-) -> Lookup:
-    code = (raw_code or "").strip().upper()
-    if code and code != AUTO_CARRIER:
-        carrier = carriers.get(code)
-        if carrier is None:
-            raise OutcomeError(
-                Outcome.WRONG_CARRIER_CODE,
-                f"carrier_code {code} is not a known carrier",
-            )
-        detected = False
-    else:
-        detection = carriers.detect(reference)
-        if detection.carrier is None:
-            reason = detection.reason
-            hint = container_check_digit_hint(reference.number)
-            if hint is not None:
-                reason += f"; {hint}"
-            raise OutcomeError(Outcome.AUTO_CANT_DETECT_CARRIER, reason)
-        carrier = detection.carrier
-        detected = True
-
-    state_outcome = STATE_OUTCOMES.get(carrier.state)
-    if state_outcome is not None:
-        raise OutcomeError(
-            state_outcome, f"carrier {carrier.code} is in state {carrier.state.value}"
-        )
-    if reference.type not in carrier.reference_types:
-        raise OutcomeError(
-            Outcome.CARRIER_NOT_SUPPORT_REF_TYPE,
-            f"carrier {carrier.code} does not track by {reference.type.value}",
-        )
-    return Lookup(reference, carrier, detected)
 
 
 def _limit_reason(outcome: Outcome, policy: KeyPolicy, usage: Usage) -> str:

@@ -49,6 +49,18 @@ def test_state_change_reaches_api(
     assert response.headers["x-mock-reason"] == f"carrier MAEU is in state {new_state}"
 
 
+def test_change_reaches_a_repeated_request(client: TestClient) -> None:
+    before = track(client, reference_number="MSKU7868382")
+    client.put("/__mock/carriers/MAEU", json={"state": "disabled"})
+    during = track(client, reference_number="MSKU7868382")
+    client.post("/__mock/reset")
+    after = track(client, reference_number="MSKU7868382")
+
+    assert before.json()["status_code"] == "OK"
+    assert during.json()["status_code"] == "CARRIER_TEMPORARILY_DISABLED"
+    assert after.json()["status_code"] == "OK"
+
+
 def test_patch_and_back(client: TestClient) -> None:
     client.patch("/__mock/carriers/MAEU", json={"state": "MAINTENANCE"})
     down = track(client, reference_number="MSKU7868382")

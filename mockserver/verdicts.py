@@ -1,0 +1,199 @@
+"""What a request's parameters lead to (steps 5 to 7 of outcome selection).
+
+The parameter, carrier and reference checks read only the query string,
+the carrier registry and the magic numbers. Test loops and load tests send
+the same query string again and again, so `QueryChecks` keeps the result
+for recent query strings.
+"""
+
+from dataclasses import dataclass
+
+from mockserver.carriers import STATE_OUTCOMES, Carrier, CarrierRegistry
+from mockserver.magic import MagicNumbers
+from mockserver.outcomes import Outcome, OutcomeError
+from mockserver.query import QueryParameters, parse_query
+from mockserver.references import (
+    Reference,
+    container_check_digit_hint,
+    parse_reference,
+    parse_reference_type,
+)
+
+AUTO_CARRIER = "AUTO"
+# Query strings whose checks are kept. Each entry takes a few hundred bytes
+# plus its query string (at most MAX_QUERY_BYTES), an estimate.
+DEFAULT_MAX_CHECKED_QUERIES = 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """A shipment lookup whose parameters and carrier were resolved."""
+
+    reference: Reference
+    carrier: Carrier
+    carrier_detected: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The outcome that the request's parameters lead to, before key checks."""
+
+    outcome: Outcome
+    reason: str
+    lookup: Lookup | None = None
+
+
+def evaluate_parameters(
+    query: QueryParameters, carriers: CarrierRegistry, magic: MagicNumbers
+) -> Verdict:
+    """Run the parameter, carrier and reference checks (steps 5 to 7)."""
+    try:
+        reference = _check_parameters(query)
+        lookup = _resolve_carrier(reference, query.get("carrier_code"), carriers)
+    except OutcomeError as error:
+        return Verdict(error.outcome, error.reason)
+
+    family = magic.match(reference.number)
+    if family is not None:
+        return Verdict(
+            family.outcome,
+            f"magic number family {family.prefix} for {family.outcome.name}",
+            lookup,
+        )
+    return Verdict(Outcome.OK, lookup_reason(lookup), lookup)
+
+
+def lookup_reason(lookup: Lookup) -> str:
+    """Describe an ordinary successful lookup for `X-Mock-Reason`."""
+    source = "detected" if lookup.carrier_detected else "given"
+    return (
+        f"{lookup.reference.type.value} {lookup.reference.number} tracked with "
+        f"{source} carrier {lookup.carrier.code}"
+    )
+
+
+def _check_parameters(query: QueryParameters) -> Reference:
+    for name in sorted(query.undecodable):
+        outcome = (
+            Outcome.WRONG_REFERENCE_NUMBER
+            if name == "reference_number"
+            else Outcome.WRONG_PARAMETERS
+        )
+        raise OutcomeError(outcome, f"parameter {name} is not valid UTF-8")
+
+    raw_reference = query.get("reference_number")
+    if raw_reference is None or not raw_reference.strip():
+        raise OutcomeError(Outcome.WRONG_PARAMETERS, "reference number is missing")
+    given_type = parse_reference_type(query.get("reference_type"))
+    reference = parse_reference(raw_reference, given_type)
+
+    carrier_code = query.get("carrier_code")
+    if carrier_code is not None:
+        code = carrier_code.strip().upper()
+        # Checked before upper-casing too, because str.upper() turns some
+        # non-ASCII letters into ASCII ones (U+017F, long s, becomes "S").
+        shaped = carrier_code.isascii() and _is_scac_shaped(code)
+        if code and code != AUTO_CARRIER and not shaped:
+            raise OutcomeError(
+                Outcome.WRONG_CARRIER_CODE,
+                f"carrier_code {carrier_code[:20]!r} is not 2 to 4 letters",
+            )
+    return reference
+
+
+def _is_scac_shaped(code: str) -> bool:
+    return 2 <= len(code) <= 4 and code.isascii() and code.isalpha()
+
+
+def _resolve_carrier(
+    reference: Reference, raw_code: str | None, carriers: CarrierRegistry
+) -> Lookup:
+    code = (raw_code or "").strip().upper()
+    if code and code != AUTO_CARRIER:
+        carrier = carriers.get(code)
+        if carrier is None:
+            raise OutcomeError(
+                Outcome.WRONG_CARRIER_CODE,
+                f"carrier_code {code} is not a known carrier",
+            )
+        detected = False
+    else:
+        detection = carriers.detect(reference)
+        if detection.carrier is None:
+            reason = detection.reason
+            hint = container_check_digit_hint(reference.number)
+            if hint is not None:
+                reason += f"; {hint}"
+            raise OutcomeError(Outcome.AUTO_CANT_DETECT_CARRIER, reason)
+        carrier = detection.carrier
+        detected = True
+
+    state_outcome = STATE_OUTCOMES.get(carrier.state)
+    if state_outcome is not None:
+        raise OutcomeError(
+            state_outcome, f"carrier {carrier.code} is in state {carrier.state.value}"
+        )
+    if reference.type not in carrier.reference_types:
+        raise OutcomeError(
+            Outcome.CARRIER_NOT_SUPPORT_REF_TYPE,
+            f"carrier {carrier.code} does not track by {reference.type.value}",
+        )
+    return Lookup(reference, carrier, detected)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedQuery:
+    """A query string read and checked.
+
+    `parameters` is None when the query string itself could not be read
+    (step 2), and `verdict` is then that failure, which comes before the key
+    checks. Otherwise `verdict` is the result of steps 5 to 7.
+    """
+
+    parameters: QueryParameters | None
+    verdict: Verdict
+
+
+def check_query(
+    query_string: bytes, carriers: CarrierRegistry, magic: MagicNumbers
+) -> CheckedQuery:
+    """Read a raw query string and run the parameter checks on it."""
+    try:
+        parameters = parse_query(query_string)
+    except OutcomeError as error:
+        return CheckedQuery(None, Verdict(error.outcome, error.reason))
+    return CheckedQuery(parameters, evaluate_parameters(parameters, carriers, magic))
+
+
+class QueryChecks:
+    """`check_query` for recent query strings, kept until a carrier changes.
+
+    At most `max_entries` query strings are kept; the oldest goes first.
+    A change of carrier state (the registry's `version`) drops them all.
+    """
+
+    def __init__(
+        self,
+        carriers: CarrierRegistry,
+        magic: MagicNumbers,
+        max_entries: int = DEFAULT_MAX_CHECKED_QUERIES,
+    ) -> None:
+        self._carriers = carriers
+        self._magic = magic
+        self._max_entries = max_entries
+        self._version = carriers.version
+        self._checked: dict[bytes, CheckedQuery] = {}
+
+    def check(self, query_string: bytes) -> CheckedQuery:
+        """Return the checks of `query_string`, running them if not kept."""
+        if self._carriers.version != self._version:
+            self._checked.clear()
+            self._version = self._carriers.version
+        checked = self._checked.get(query_string)
+        if checked is None:
+            checked = check_query(query_string, self._carriers, self._magic)
+            if len(self._checked) >= self._max_entries:
+                # Dicts keep insertion order, so the first key is the oldest.
+                del self._checked[next(iter(self._checked))]
+            self._checked[query_string] = checked
+        return checked
