@@ -19,13 +19,24 @@ ACCESS_LOGGER = "mockserver.access"
 class LogFormatter(logging.Formatter):
     """LOG_FORMAT's formatter, which formats each second's timestamp once.
 
-    Formatting the date and time anew for every line cost about 1.5 us.
+    Formatting the date and time anew for every line cost about 1.5 us, and
+    the generic `%`-style formatting of the fields about 1 us more.
     """
 
     def __init__(self) -> None:
         super().__init__(LOG_FORMAT)
         self._second = -1
         self._second_text = ""
+
+    def format(self, record: logging.LogRecord) -> str:
+        if record.exc_info or record.exc_text or record.stack_info:
+            return super().format(record)
+        # LOG_FORMAT, written out: the same text without a dictionary lookup
+        # per field.
+        return (
+            f"{self.formatTime(record)} {record.levelname} {record.name}: "
+            f"{record.getMessage()}"
+        )
 
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
         if datefmt is not None:

@@ -1,8 +1,8 @@
 """The tracking app with the mock's own additions: the journal and delays.
 
-They live in a subclass rather than inside `TrackingApp.respond`, so that
+They live in a subclass rather than inside `TrackingApp.handle`, so that
 the emulated API reads on its own. The ASGI fast path and the FastAPI route
-both call `respond`, so the subclass covers both.
+both call `handle`, so the subclass covers both.
 """
 
 import asyncio
@@ -11,7 +11,7 @@ import time
 from mockserver.clock import MockClock
 from mockserver.http.cors import CorsPolicy
 from mockserver.http.envelope import PreparedResponse, header_value
-from mockserver.http.tracking import OCEAN_PATHS, Scope, TrackingApp
+from mockserver.http.tracking import OCEAN_PATHS, HandledRequest, Scope, TrackingApp
 from mockserver.journal import BODY_HEAD_BYTES, Journal
 from mockserver.keys import KeyRegistry
 from mockserver.latency import Latency
@@ -53,7 +53,7 @@ class ObservedTrackingApp(TrackingApp):
         self._latency = latency
         self._mock_clock = clock
 
-    async def respond(self, scope: Scope) -> PreparedResponse:
+    async def handle(self, scope: Scope) -> HandledRequest:
         started = time.perf_counter()
         header_delay: float | None = None
         rejection: str | None = None
@@ -75,10 +75,11 @@ class ObservedTrackingApp(TrackingApp):
                     rejection = str(error)
 
         if rejection is None:
-            response = await super().respond(scope)
+            handled = await super().handle(scope)
         else:
-            response = await super().respond(_forced_wrong_parameters(scope))
-            _replace_reason(response, rejection)
+            handled = await super().handle(_forced_wrong_parameters(scope))
+            _replace_reason(handled.response, rejection)
+        response = handled.response
         duration = time.perf_counter() - started
 
         no_response = _NO_RESPONSE_MARK in response.body[:BODY_HEAD_BYTES]
@@ -100,7 +101,7 @@ class ObservedTrackingApp(TrackingApp):
         if delay > 0:
             # Real time, on the event loop: other requests go on meanwhile.
             await asyncio.sleep(delay)
-        return response
+        return handled
 
 
 def _header_values(

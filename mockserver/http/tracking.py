@@ -9,6 +9,7 @@ other people's test suites. FastAPI still documents it in OpenAPI.
 import logging
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
 from typing import Any
 
 from mockserver.clock import MockClock
@@ -53,6 +54,43 @@ def is_api_path(path: str) -> bool:
     return path == API_PREFIX or path.startswith(API_PREFIX + "/")
 
 
+@dataclass(frozen=True, slots=True)
+class AccessLine:
+    """The fields of one request's line in the access log."""
+
+    method: str
+    path: str
+    status: int
+    outcome: str
+    seconds: float
+    request_id: bytes
+    masked_key: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class HandledRequest:
+    """A response, and the access log line of its request, if it has one."""
+
+    response: PreparedResponse
+    access: AccessLine | None = None
+
+
+def log_access(line: AccessLine | None) -> None:
+    """Write one request's line to the access log at INFO."""
+    if line is None or not access_logger.isEnabledFor(logging.INFO):
+        return
+    access_logger.info(
+        "%s %s %d %s %.2fms id=%s%s",
+        loggable(line.method),
+        loggable(line.path),
+        line.status,
+        line.outcome,
+        line.seconds * 1000,
+        line.request_id.decode("ascii"),
+        f" key={loggable(line.masked_key)}" if line.masked_key else "",
+    )
+
+
 class TrackingApp:
     """Serves every request under /tracking/v1, always in the API's envelope."""
 
@@ -74,12 +112,13 @@ class TrackingApp:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
-            response = await self.respond(scope)
+            handled = await self.handle(scope)
         except Exception:
-            # `respond` handles its own errors; this catches a failure in a
+            # `handle` catches its own errors. This catches a failure in a
             # subclass's wrapper, which no framework layer would catch here.
             logger.exception("request to %s failed", loggable(scope["path"]))
-            response = self._unexpected_error()
+            handled = HandledRequest(self._unexpected_error())
+        response = handled.response
         headers = response.headers
         headers.append((b"content-length", str(len(response.body)).encode("ascii")))
         await send(
@@ -91,16 +130,25 @@ class TrackingApp:
         )
         body = b"" if scope["method"] == "HEAD" else response.body
         await send({"type": "http.response.body", "body": body})
+        # Logged after the response is sent, so the client does not wait
+        # for the log line.
+        log_access(handled.access)
 
     async def respond(self, scope: Scope) -> PreparedResponse:
         """Build the complete response to one request, and log it."""
+        handled = await self.handle(scope)
+        log_access(handled.access)
+        return handled.response
+
+    async def handle(self, scope: Scope) -> HandledRequest:
+        """Build the complete response to one request, and its access log line."""
         started = time.perf_counter()
         headers, repeated = read_headers(scope["headers"])
         request_id = self._request_ids.choose(headers.get(b"x-request-id"))
         method = scope["method"]
         path = scope["path"]
         outcome_name = ""
-        key_text = ""
+        masked_key = ""
         try:
             if path not in OCEAN_PATHS:
                 outcome_name = NOT_FOUND
@@ -115,7 +163,7 @@ class TrackingApp:
                         request, count=method == "GET"
                     )
                 outcome_name = decision.outcome.name
-                key_text = mask_key(decision.policy.key) if decision.policy else ""
+                masked_key = mask_key(decision.policy.key) if decision.policy else ""
                 response = self._render(decision)
             elif method == "OPTIONS":
                 outcome_name = PREFLIGHT
@@ -135,18 +183,16 @@ class TrackingApp:
         response.headers.extend(self._cors.response_headers(origin))
         if outcome_name == PREFLIGHT:
             response.headers.extend(self._cors.preflight_headers(origin))
-        if access_logger.isEnabledFor(logging.INFO):
-            access_logger.info(
-                "%s %s %d %s %.2fms id=%s%s",
-                loggable(method),
-                loggable(path),
-                response.status,
-                outcome_name,
-                (time.perf_counter() - started) * 1000,
-                request_id.decode("ascii"),
-                f" key={loggable(key_text)}" if key_text else "",
-            )
-        return response
+        access = AccessLine(
+            method,
+            path,
+            response.status,
+            outcome_name,
+            time.perf_counter() - started,
+            request_id,
+            masked_key,
+        )
+        return HandledRequest(response, access)
 
     def _render(self, decision: Decision) -> PreparedResponse:
         now = self._clock.now()

@@ -143,7 +143,7 @@ def test_no_trace_from_dispatch(
     async def fail(self, scope):
         raise RuntimeError("injected failure")
 
-    monkeypatch.setattr(TrackingApp, "respond", fail)
+    monkeypatch.setattr(TrackingApp, "handle", fail)
 
     assert_clean_500(client.get(f"{OCEAN}?api_key=k&reference_number=1"))
 
