@@ -68,11 +68,13 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         super().connection_made(transport)
         self._read_bytes = 0
         self._head_open = False
+        self._head_started = 0.0
+        self._heads_begun = 0
         self._head_first_read = 0
         self._head_later_reads = 0
         self._rejection: _Rejection | None = None
         # Also closes a connection on which no request ever starts.
-        self._head_timer = self.loop.call_later(
+        self._head_timer: Any = self.loop.call_later(
             self.header_timeout, self._on_header_timeout
         )
 
@@ -95,8 +97,13 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self._head_open = True
+        self._head_started = self.loop.time()
+        self._heads_begun += 1
         self._head_first_read = self._read_bytes
         self._head_later_reads = 0
+        # The timer is not cancelled when a head completes, because on a
+        # keep-alive connection that would cost a new timer per request.
+        # When it fires, it checks whichever head is open then.
         if self._head_timer is None:
             self._head_timer = self.loop.call_later(
                 self.header_timeout, self._on_header_timeout
@@ -115,7 +122,6 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
 
     def on_headers_complete(self) -> None:
         self._head_open = False
-        self._cancel_head_timer()
         # Reads of at most the limit in total cannot hold a head over it, so
         # the exact size is computed only for heads that might be too large.
         if self._head_first_read + self._head_later_reads > self.max_head_bytes:
@@ -153,8 +159,16 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         if self.transport.is_closing():
             return
         if not self._head_open:
-            # An idle connection on which no request has started.
-            self.transport.close()
+            if self._heads_begun == 0:
+                # A connection on which no request has started. Between
+                # requests, uvicorn's keep-alive timeout closes idle ones.
+                self.transport.close()
+            return
+        remaining = self._head_started + self.header_timeout - self.loop.time()
+        if remaining > 0:
+            # The open head began after the timer was set, so wait for the
+            # rest of its time.
+            self._head_timer = self.loop.call_later(remaining, self._on_header_timeout)
             return
         self._send_rejection(
             _Rejection(

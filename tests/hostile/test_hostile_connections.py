@@ -164,6 +164,43 @@ def test_trickled_head_408(server: LiveServer) -> None:
     assert_envelope(result.only, 408, "REQUEST_TIMEOUT")
 
 
+def test_stalled_second_head_408(server: LiveServer) -> None:
+    with connect(server.address) as sock:
+        sock.sendall(
+            b"GET /tracking/v1/ocean" + QUERY + b" HTTP/1.1\r\nHost: x\r\n\r\n"
+        )
+        # The second head starts after the connection's first timer was set,
+        # so the timer must wait for the rest of that head's time.
+        time.sleep(HEADER_TIMEOUT_SECONDS * 0.6)
+        sock.sendall(b"GET /tracking/v1/ocean" + QUERY + b" HTTP/1.1\r\nHost: x\r\n")
+        result = read_all(sock, timeout=HEADER_TIMEOUT_SECONDS + 4)
+
+    first, second = result.responses
+    assert first.status == 200
+    assert_envelope(second, 408, "REQUEST_TIMEOUT")
+    assert result.closed
+
+
+def test_second_head_gets_whole_timeout() -> None:
+    timeout = 3.0
+    request = b"GET /tracking/v1/ocean" + QUERY + b" HTTP/1.1\r\nHost: x\r\n"
+    with (
+        live_server(["--header-timeout", str(timeout)]) as running,
+        connect(running.address) as sock,
+    ):
+        sock.sendall(request + b"\r\n")
+        # The second head begins half a timeout after the connection opened,
+        # and ends after the connection's first timer fired but well within
+        # its own timeout.
+        time.sleep(timeout * 0.5)
+        sock.sendall(request)
+        time.sleep(timeout * 0.75)
+        sock.sendall(b"Connection: close\r\n\r\n")
+        result = read_all(sock, timeout=timeout + 4)
+
+    assert [response.status for response in result.responses] == [200, 200]
+
+
 def test_idle_connection_closed(server: LiveServer) -> None:
     with connect(server.address) as sock:
         result = read_all(sock, timeout=HEADER_TIMEOUT_SECONDS + 4)
