@@ -5,7 +5,12 @@ import io
 import logging
 import sys
 
-from mockserver.serverlog import LOG_FORMAT, LogFormatter, LoopBatchingHandler
+from mockserver.serverlog import (
+    LOG_FORMAT,
+    AccessRecord,
+    LogFormatter,
+    LoopBatchingHandler,
+)
 
 
 def make_record(created: float, exc_info=None) -> logging.LogRecord:
@@ -122,3 +127,33 @@ def test_other_loggers_written_at_once() -> None:
         return stream.getvalue()
 
     assert asyncio.run(log_both()) == "queued\nat once\n"
+
+
+def test_access_record_matches_standard() -> None:
+    lean = AccessRecord("mockserver.access", "GET /x 200")
+    standard = logging.LogRecord(
+        "mockserver.access",
+        logging.INFO,
+        "(unknown file)",
+        0,
+        "GET /x 200",
+        (),
+        None,
+        "(unknown function)",
+    )
+    varying = {"created", "msecs", "relativeCreated"}
+    varying |= {"thread", "threadName", "process", "processName", "taskName"}
+
+    assert set(vars(lean)) >= set(vars(standard))
+    for name in set(vars(standard)) - varying:
+        assert getattr(lean, name) == getattr(standard, name), name
+    assert abs(lean.created - standard.created) < 60
+    assert 0 <= lean.msecs < 1000
+    assert lean.relativeCreated > 0
+
+
+def test_access_record_formats_alike() -> None:
+    lean = AccessRecord("mockserver.access", "GET /x 200")
+    standard = logging.makeLogRecord(dict(vars(lean)))
+
+    assert LogFormatter().format(lean) == logging.Formatter(LOG_FORMAT).format(standard)

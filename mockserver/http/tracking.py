@@ -6,6 +6,7 @@ header units) need the raw request, and because it sits in the hot loop of
 other people's test suites. FastAPI still documents it in OpenAPI.
 """
 
+import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -29,6 +30,7 @@ from mockserver.keys import KeyRegistry, mask_key
 from mockserver.outcomes import Outcome, OutcomeError
 from mockserver.payload import BodyRenderer
 from mockserver.selection import Decision, Selector
+from mockserver.serverlog import AccessRecord
 from mockserver.store import (
     Usage,
     seconds_until_period_end,
@@ -75,20 +77,27 @@ class HandledRequest:
     access: AccessLine | None = None
 
 
+@functools.lru_cache(maxsize=1024)
+def reason_header(reason: str) -> bytes:
+    """Return `X-Mock-Reason` for `reason`, kept for the reasons seen lately.
+
+    A repeated request has the same reason, and the header's character
+    check is a regular expression over the whole text.
+    """
+    return header_value(reason)
+
+
 def log_access(line: AccessLine | None) -> None:
     """Write one request's line to the access log at INFO."""
     if line is None or not access_logger.isEnabledFor(logging.INFO):
         return
-    access_logger.info(
-        "%s %s %d %s %.2fms id=%s%s",
-        loggable(line.method),
-        loggable(line.path),
-        line.status,
-        line.outcome,
-        line.seconds * 1000,
-        line.request_id.decode("ascii"),
-        f" key={loggable(line.masked_key)}" if line.masked_key else "",
+    key = f" key={loggable(line.masked_key)}" if line.masked_key else ""
+    message = (
+        f"{loggable(line.method)} {loggable(line.path)} {line.status} "
+        f"{line.outcome} {line.seconds * 1000:.2f}ms "
+        f"id={line.request_id.decode('ascii')}{key}"
     )
+    access_logger.handle(AccessRecord(access_logger.name, message))
 
 
 class TrackingApp:
@@ -199,7 +208,7 @@ class TrackingApp:
         body = self._renderer.render(decision, now)
         headers = [
             (b"content-type", JSON_CONTENT_TYPE),
-            (b"x-mock-reason", header_value(decision.reason)),
+            (b"x-mock-reason", reason_header(decision.reason)),
         ]
         usage = decision.usage
         if decision.outcome.is_rate_limited:
