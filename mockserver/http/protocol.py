@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from mockserver.http.access_log import AccessLine, log_access
 from mockserver.http.envelope import (
     BAD_REQUEST,
     JSON_CONTENT_TYPE,
@@ -193,6 +194,7 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
             # would interleave with it, so the connection is only closed.
             self.transport.close()
             return
+        request_id = self.request_ids.choose(None)
         body = error_body(rejection.status_code, rejection.message)
         phrase = http.HTTPStatus(rejection.status).phrase.encode("ascii")
         lines = [b"HTTP/1.1 %d %s" % (rejection.status, phrase)]
@@ -202,11 +204,26 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
             b"content-type: " + JSON_CONTENT_TYPE,
             b"content-length: %d" % len(body),
             b"x-mock-reason: " + header_value(rejection.reason),
-            b"x-request-id: " + self.request_ids.choose(None),
+            b"x-request-id: " + request_id,
             b"connection: close",
         ]
         self.transport.write(b"\r\n".join(lines) + b"\r\n\r\n" + body)
         self.transport.close()
+        method, path = self._rejected_request_line(rejection)
+        seconds = self.loop.time() - self._head_started if self._heads_begun else 0.0
+        line = AccessLine(
+            method, path, rejection.status, rejection.status_code, seconds, request_id
+        )
+        log_access(line)
+
+    def _rejected_request_line(self, rejection: _Rejection) -> tuple[str, str]:
+        """Return the method and path of a rejected head, or "-" where unknown."""
+        url = getattr(self, "url", b"")
+        if rejection.status == 400 or not url:
+            # The parser failed, so what it read is not a method or path.
+            return "-", "-"
+        method = self.parser.get_method().decode("latin-1")
+        return method, url.partition(b"?")[0].decode("latin-1")
 
 
 def limited_protocol(header_timeout: float) -> type[LimitedHttpToolsProtocol]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mockserver.clock import MockClock
+from mockserver.http.access_log import AccessLine, log_access
 from mockserver.http.cors import ANY_ORIGIN, CorsPolicy, api_policy
 from mockserver.http.envelope import (
     JSON_CONTENT_TYPE,
@@ -30,7 +31,6 @@ from mockserver.keys import KeyRegistry, mask_key
 from mockserver.outcomes import Outcome, OutcomeError
 from mockserver.payload import BodyRenderer
 from mockserver.selection import Decision, Selector
-from mockserver.serverlog import AccessRecord
 from mockserver.store import (
     Usage,
     seconds_until_period_end,
@@ -48,25 +48,11 @@ ALLOWED_METHODS = "GET, HEAD, OPTIONS"
 PREFLIGHT = "PREFLIGHT"
 
 logger = logging.getLogger(__name__)
-access_logger = logging.getLogger("mockserver.access")
 
 
 def is_api_path(path: str) -> bool:
     """Tell whether `path` belongs to the emulated API."""
     return path == API_PREFIX or path.startswith(API_PREFIX + "/")
-
-
-@dataclass(frozen=True, slots=True)
-class AccessLine:
-    """The fields of one request's line in the access log."""
-
-    method: str
-    path: str
-    status: int
-    outcome: str
-    seconds: float
-    request_id: bytes
-    masked_key: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,19 +71,6 @@ def reason_header(reason: str) -> bytes:
     check is a regular expression over the whole text.
     """
     return header_value(reason)
-
-
-def log_access(line: AccessLine | None) -> None:
-    """Write one request's line to the access log at INFO."""
-    if line is None or not access_logger.isEnabledFor(logging.INFO):
-        return
-    key = f" key={loggable(line.masked_key)}" if line.masked_key else ""
-    message = (
-        f"{loggable(line.method)} {loggable(line.path)} {line.status} "
-        f"{line.outcome} {line.seconds * 1000:.2f}ms "
-        f"id={line.request_id.decode('ascii')}{key}"
-    )
-    access_logger.handle(AccessRecord(access_logger.name, message))
 
 
 class TrackingApp:

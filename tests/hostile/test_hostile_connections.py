@@ -4,6 +4,7 @@ One server process serves the module, started by the command line as a user
 would, so the HTTP protocol with the mock's limits is the one under test.
 """
 
+import re
 import time
 from collections.abc import Iterator
 
@@ -199,6 +200,35 @@ def test_second_head_gets_whole_timeout() -> None:
         result = read_all(sock, timeout=timeout + 4)
 
     assert [response.status for response in result.responses] == [200, 200]
+
+
+def test_rejections_logged_as_access_lines(server: LiveServer) -> None:
+    long_target = OCEAN + b"?x=" + b"a" * MAX_TARGET_BYTES
+    answers = [
+        exchange(server.address, get(long_target)).only,
+        exchange(server.address, head_of_size(MAX_HEAD_BYTES + 1)).only,
+        exchange(server.address, b"\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03").only,
+    ]
+    expected = [
+        "GET /tracking/v1/ocean 414 URI_TOO_LONG",
+        "GET /tracking/v1/ocean 431 REQUEST_HEADER_FIELDS_TOO_LARGE",
+        "- - 400 BAD_REQUEST",
+    ]
+    patterns = [
+        rf"INFO mockserver\.access: {start} \d+\.\d\dms "
+        rf"id={answer.headers['x-request-id']}\n"
+        for answer, start in zip(answers, expected, strict=True)
+    ]
+    # The server writes its log after the response, so wait a little for it.
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        log = server.log()
+        if all(re.search(pattern, log) for pattern in patterns):
+            break
+        time.sleep(0.05)
+
+    for pattern in patterns:
+        assert re.search(pattern, log), pattern
 
 
 def test_idle_connection_closed(server: LiveServer) -> None:
