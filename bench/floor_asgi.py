@@ -5,11 +5,9 @@ access log), so the gap between it and the mock is what the mock's own
 code costs. Usage: python bench/floor_asgi.py --port 9001 --body FILE
 """
 
-import argparse
-from pathlib import Path
 from typing import Any
 
-import uvicorn
+from floor_server import serve
 
 
 def make_app(body: bytes) -> Any:
@@ -34,22 +32,7 @@ def make_app(body: bytes) -> Any:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, required=True, help="TCP port")
-    parser.add_argument("--body", type=Path, required=True, help="file to serve")
-    args = parser.parse_args()
-    uvicorn.run(
-        make_app(args.body.read_bytes()),
-        host="127.0.0.1",
-        port=args.port,
-        loop="uvloop",
-        http="httptools",
-        workers=1,
-        lifespan="off",
-        log_level="warning",
-        access_log=False,
-        server_header=False,
-    )
+    serve(__doc__.splitlines()[0], make_app, lifespan="off")
 
 
 if __name__ == "__main__":
