@@ -3,6 +3,7 @@
 import itertools
 import random
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from mockserver.shipments.ports import Port, PortTable
 
@@ -56,6 +57,18 @@ class SeaLeg:
     direction: str
 
 
+class RouteShape(NamedTuple):
+    """The modes of travel of a route, which fix the list of its events.
+
+    The modes are those of the pre-carriage, of each sea leg and of the
+    on-carriage. An end without an inland leg has None.
+    """
+
+    receipt_mode: str | None
+    leg_modes: tuple[str, ...]
+    delivery_mode: str | None
+
+
 @dataclass(frozen=True, slots=True)
 class Route:
     """The places of a shipment in travel order.
@@ -75,6 +88,15 @@ class Route:
         head = (self.receipt.place,) if self.receipt else ()
         tail = (self.delivery.place,) if self.delivery else ()
         return head + self.ports + tail
+
+    @property
+    def shape(self) -> RouteShape:
+        """The modes of travel of the route, which fix the list of its events."""
+        return RouteShape(
+            self.receipt.mode if self.receipt else None,
+            tuple(leg.mode for leg in self.legs),
+            self.delivery.mode if self.delivery else None,
+        )
 
     @property
     def loading_stop(self) -> int:
