@@ -1,21 +1,22 @@
 """Generate the data object of a successful tracking response."""
 
+import functools
 import math
 import random
 from typing import Any
 
 from mockserver.shipments import events as codes
 from mockserver.shipments.container_events import container_events, event_prototypes
+from mockserver.shipments.draws import pick
 from mockserver.shipments.equipment import (
     CONTAINER_COUNT_WEIGHTS,
     SizeType,
     shipped_equipment,
 )
 from mockserver.shipments.ports import Port, PortTable, Terminal
-from mockserver.shipments.routes import Route, choose_route
+from mockserver.shipments.routes import Route, RouteShape, choose_route
 from mockserver.shipments.spec import ShipmentSpec, shipment_seed
 from mockserver.shipments.timeline import (
-    Step,
     journey_steps,
     lay_out_journey,
     place_on_clock,
@@ -58,7 +59,7 @@ def generate_shipment(spec: ShipmentSpec, ports: PortTable) -> dict[str, Any]:
     voyages = [
         voyage_number(rng, spec.carrier_code, leg.direction) for leg in route.legs
     ]
-    terminals = [rng.choice(port.terminals) for port in route.ports]
+    terminals = [pick(rng, port.terminals) for port in route.ports]
 
     numbers = _container_numbers(rng, spec)
     size_types = shipped_equipment().choose_size_types(rng, len(numbers))
@@ -70,7 +71,8 @@ def generate_shipment(spec: ShipmentSpec, ports: PortTable) -> dict[str, Any]:
     times = place_on_clock(rng, minutes, clocks, spec.anchor)
 
     anchor_seconds = math.ceil(spec.anchor.timestamp())
-    arrival = times[0][_first_index_of(codes.ARRIVED, steps)]
+    discharge_stop = route.loading_stop + len(route.legs)
+    arrival = times[0][_step_index(shape, codes.ARRIVED, discharge_stop)]
     eta = predicted_arrival(rng, arrival, route.ports[-1].clock, spec.anchor)
 
     prototypes = event_prototypes(shape)
@@ -96,7 +98,7 @@ def generate_shipment(spec: ShipmentSpec, ports: PortTable) -> dict[str, Any]:
                 zip(route.ports, terminals, strict=True), start=1
             )
         ],
-        "route": _route_summary(route, steps, containers[0]["events"], eta),
+        "route": _route_summary(route, shape, containers[0]["events"], eta),
         "vessels": [_vessel(i, vessel) for i, vessel in enumerate(vessels, start=1)],
         "containers": containers,
     }
@@ -125,24 +127,33 @@ def _container(
     }
 
 
-def _first_index_of(status: str, steps: tuple[Step, ...]) -> int:
-    return next(i for i, step in enumerate(steps) if step.status == status)
+# Unbounded, because at most 208 shapes each have a few statuses at a few stops.
+@functools.cache
+def _step_index(shape: RouteShape, status: str, stop: int) -> int:
+    """Return the index of the first step of a shape with this status at this stop."""
+    return next(
+        index
+        for index, step in enumerate(journey_steps(shape))
+        if step.status == status and step.stop == stop
+    )
 
 
 def _shipment_status(containers: list[dict[str, Any]]) -> str:
-    if not any(e["actual"] for c in containers for e in c["events"]):
+    # A container's status is that of its last actual event, or None. Its
+    # events are in time order and end with the delivery and the empty
+    # return, so it has an actual delivery event exactly when its status is
+    # a delivery code.
+    statuses = [container["status"] for container in containers]
+    if all(status is None for status in statuses):
         return PLANNED
-    if all(
-        any(e["actual"] and e["status"] in codes.DELIVERY_CODES for e in c["events"])
-        for c in containers
-    ):
+    if all(status in codes.DELIVERY_CODES for status in statuses):
         return DELIVERED
     return IN_TRANSIT
 
 
 def _route_summary(
     route: Route,
-    steps: tuple[Step, ...],
+    shape: RouteShape,
     events: list[dict[str, Any]],
     eta: int,
 ) -> dict[str, Any]:
@@ -156,11 +167,7 @@ def _route_summary(
     discharge_id = loading_id + len(route.legs)
 
     def point(status: str, stop: int) -> dict[str, Any]:
-        event = next(
-            e
-            for step, e in zip(steps, events, strict=True)
-            if step.status == status and step.stop == stop
-        )
+        event = events[_step_index(shape, status, stop)]
         return {"location": stop + 1, "date": event["date"], "actual": event["actual"]}
 
     def no_inland_leg(port_id: int) -> dict[str, Any]:

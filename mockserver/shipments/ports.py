@@ -119,6 +119,10 @@ class PortTable:
         """Return the great-circle distance between two places of this table."""
         return self._distances[a.index][b.index]
 
+    def distances_from(self, place: Port) -> tuple[float, ...]:
+        """Return the great-circle distances from a place, indexed by `Port.index`."""
+        return self._distances[place.index]
+
     def hubs_for(self, region: str | None) -> tuple[Port, ...]:
         """Return the transshipment hubs for routes that start or end in a region."""
         return self._hubs_by_region.get(region, ()) if region else ()

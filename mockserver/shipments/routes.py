@@ -5,6 +5,7 @@ import random
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from mockserver.shipments.draws import pick
 from mockserver.shipments.ports import Port, PortTable
 
 # Ports of loading and discharge lie in different countries and at least this
@@ -125,7 +126,7 @@ def _choose_port_pair(rng: random.Random, table: PortTable) -> tuple[Port, Port]
     # draw, far less than filtering every port against the port of loading.
     seaports = table.seaports
     for _ in range(MAX_PAIR_DRAWS):
-        loading, discharge = rng.choice(seaports), rng.choice(seaports)
+        loading, discharge = pick(rng, seaports), pick(rng, seaports)
         if (
             loading.country_code != discharge.country_code
             and table.distance_km(loading, discharge) >= MIN_PORT_DISTANCE_KM
@@ -153,18 +154,14 @@ def _choose_transshipments(
     # The first hub of two serves the origin region and the second the
     # destination region, as a feeder and a main line would connect them.
     limit_km = DETOUR_FACTOR * direct_km + DETOUR_SLACK_KM
-    origin_hubs = [
-        hub
-        for hub in table.hubs_for(loading.region)
-        if _fits(table, (loading, hub, discharge), limit_km)
-    ]
-    destination_hubs = [
-        hub
-        for hub in table.hubs_for(discharge.region)
-        if _fits(table, (loading, hub, discharge), limit_km)
-    ]
+    origin_hubs = _hubs_between(
+        table, table.hubs_for(loading.region), loading, discharge, limit_km
+    )
+    destination_hubs = _hubs_between(
+        table, table.hubs_for(discharge.region), loading, discharge, limit_km
+    )
     if count == 2 and origin_hubs and destination_hubs:
-        first = rng.choice(origin_hubs)
+        first = pick(rng, origin_hubs)
         seconds = [
             hub
             for hub in destination_hubs
@@ -172,10 +169,41 @@ def _choose_transshipments(
             and _fits(table, (loading, first, hub, discharge), limit_km)
         ]
         if seconds:
-            return (first, rng.choice(seconds))
+            return (first, pick(rng, seconds))
 
-    hubs = origin_hubs + [hub for hub in destination_hubs if hub not in origin_hubs]
-    return (rng.choice(hubs),) if hubs else ()
+    # Ports of one table are the same port exactly when their indexes are
+    # equal, and comparing indexes is cheaper than comparing every field.
+    origin_indexes = {hub.index for hub in origin_hubs}
+    hubs = origin_hubs + [
+        hub for hub in destination_hubs if hub.index not in origin_indexes
+    ]
+    return (pick(rng, hubs),) if hubs else ()
+
+
+def _hubs_between(
+    table: PortTable,
+    hubs: tuple[Port, ...],
+    loading: Port,
+    discharge: Port,
+    limit_km: float,
+) -> list[Port]:
+    """Return the hubs that fit as the only call between two ports.
+
+    The result equals filtering with `_fits`, which this inlines for the
+    common case of one call because routes check every hub of two regions.
+    """
+    from_loading = table.distances_from(loading)
+    fitting = []
+    for hub in hubs:
+        first_km = from_loading[hub.index]
+        second_km = table.distances_from(hub)[discharge.index]
+        if (
+            first_km >= MIN_CALL_SPACING_KM
+            and second_km >= MIN_CALL_SPACING_KM
+            and first_km + second_km <= limit_km
+        ):
+            fitting.append(hub)
+    return fitting
 
 
 def _fits(table: PortTable, calls: tuple[Port, ...], limit_km: float) -> bool:
@@ -211,11 +239,12 @@ def _choose_inland_leg(
 ) -> InlandLeg | None:
     if rng.random() >= INLAND_LEG_SHARE:
         return None
-    places = [p for p in table.inland_served_by(seaport) if p != exclude]
+    # Identity suffices because both places come from the same table.
+    places = [p for p in table.inland_served_by(seaport) if p is not exclude]
     if not places:
         return None
-    place = rng.choice(places)
-    return InlandLeg(place, rng.choice(place.modes), table.distance_km(seaport, place))
+    place = pick(rng, places)
+    return InlandLeg(place, pick(rng, place.modes), table.distance_km(seaport, place))
 
 
 def heading_letter(origin: Port, destination: Port) -> str:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from mockserver.shipments import events as codes
+from mockserver.shipments.draws import below, between
 from mockserver.shipments.localtime import ZoneClock
 from mockserver.shipments.routes import InlandLeg, Route, RouteShape
 
@@ -194,7 +195,7 @@ def _destination_minutes(rng: random.Random, route: Route, arrived: int) -> list
 
 def _hours(rng: random.Random, low: int, high: int) -> int:
     """Return a random duration in whole minutes between low and high hours."""
-    return rng.randint(low * 60, high * 60)
+    return between(rng, low * 60, high * 60)
 
 
 def _sea_minutes(rng: random.Random, distance_km: float) -> int:
@@ -234,9 +235,9 @@ def place_on_clock(
 
     anchor_seconds = math.ceil(anchor.timestamp())
     anchor_hour = anchor_seconds // HOUR_SECONDS
-    position = (anchor_hour + rng.randrange(period_hours)) % period_hours
+    position = (anchor_hour + below(rng, period_hours)) % period_hours
     start = (anchor_hour - position + planned_hours) * HOUR_SECONDS
-    start += rng.randrange(60) * 60
+    start += below(rng, 60) * 60
     origin = start - first * 60
     times = [[origin + minute * 60 for minute in row] for row in minutes]
     for container_times in times:
