@@ -3,12 +3,14 @@
 A new shipment makes about seventy draws. Random.choice, randint and
 randrange each pass through two or three Python functions before they reach
 the C method getrandbits. These helpers call getrandbits directly and repeat
-the rejection sampling of `Random._randbelow_with_getrandbits` (CPython 3.11
-random.py), so a seeded generator gives the same values through them as
-through its own methods. tests/shipments/test_shipment_draws.py checks that
-against the running Python.
+the rejection sampling of `Random._randbelow_with_getrandbits`, or the
+bisection of `Random.choices` (CPython 3.11 random.py), so a seeded
+generator gives the same values through them as through its own methods.
+tests/shipments/test_shipment_draws.py checks that against the running
+Python.
 """
 
+import bisect
 import random
 from collections.abc import Sequence
 from typing import TypeVar
@@ -42,4 +44,16 @@ def pick(rng: random.Random, items: Sequence[Item]) -> Item:
     index = rng.getrandbits(bits)
     while index >= count:
         index = rng.getrandbits(bits)
+    return items[index]
+
+
+def pick_weighted(
+    rng: random.Random, items: Sequence[Item], cumulative_weights: Sequence[float]
+) -> Item:
+    """Return a random item, as `rng.choices(items, cum_weights=...)[0]` does.
+
+    The weights are running totals, one per item, and the last is positive.
+    """
+    total = cumulative_weights[-1] + 0.0
+    index = bisect.bisect(cumulative_weights, rng.random() * total, 0, len(items) - 1)
     return items[index]

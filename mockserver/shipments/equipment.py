@@ -9,7 +9,7 @@ from pathlib import Path
 
 from mockserver.checkdigits import iso6346_check_digit
 from mockserver.datafiles import load_toml, shipped_scenarios_dir
-from mockserver.shipments.draws import below, pick
+from mockserver.shipments.draws import below, pick, pick_weighted
 
 # Category letter U marks a freight container; J and Z owner codes are not
 # containers that anyone tracks.
@@ -50,7 +50,7 @@ class Equipment:
         """Pick the size type of each of `count` containers."""
         totals = self.cumulative_weights
         if count == 1 or rng.random() < UNIFORM_TYPE_SHARE:
-            return rng.choices(self.size_types, cum_weights=totals) * count
+            return [pick_weighted(rng, self.size_types, totals)] * count
         return rng.choices(self.size_types, cum_weights=totals, k=count)
 
     def container_numbers(

@@ -5,7 +5,7 @@ import random
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from mockserver.shipments.draws import pick
+from mockserver.shipments.draws import pick, pick_weighted
 from mockserver.shipments.ports import Port, PortTable
 
 # Ports of loading and discharge lie in different countries and at least this
@@ -17,6 +17,9 @@ SHORT_SEA_KM = 2500
 # Shares of routes with 0, 1 and 2 transshipments, by route length.
 SHORT_SEA_TRANSSHIPMENT_WEIGHTS = (70, 30, 0)
 LONG_SEA_TRANSSHIPMENT_WEIGHTS = (35, 45, 20)
+_TRANSSHIPMENT_COUNTS = (0, 1, 2)
+_SHORT_SEA_TOTALS = tuple(itertools.accumulate(SHORT_SEA_TRANSSHIPMENT_WEIGHTS))
+_LONG_SEA_TOTALS = tuple(itertools.accumulate(LONG_SEA_TRANSSHIPMENT_WEIGHTS))
 # Transshipment hubs serve the region where a route starts or ends, and may
 # lengthen its great-circle path by this factor plus this slack. Great circles
 # cross land, as Shanghai to Rotterdam runs over Siberia, so the bound is loose
@@ -142,12 +145,8 @@ def _choose_transshipments(
     rng: random.Random, table: PortTable, loading: Port, discharge: Port
 ) -> tuple[Port, ...]:
     direct_km = table.distance_km(loading, discharge)
-    weights = (
-        SHORT_SEA_TRANSSHIPMENT_WEIGHTS
-        if direct_km < SHORT_SEA_KM
-        else LONG_SEA_TRANSSHIPMENT_WEIGHTS
-    )
-    count = rng.choices((0, 1, 2), weights)[0]
+    totals = _SHORT_SEA_TOTALS if direct_km < SHORT_SEA_KM else _LONG_SEA_TOTALS
+    count = pick_weighted(rng, _TRANSSHIPMENT_COUNTS, totals)
     if count == 0:
         return ()
 

@@ -1,6 +1,6 @@
 import random
 
-from mockserver.shipments.draws import below, between, pick
+from mockserver.shipments.draws import below, between, pick, pick_weighted
 
 SEEDS = range(20)
 
@@ -35,3 +35,13 @@ def test_draws_leave_same_state() -> None:
     theirs.randint(5, 500)
     theirs.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
     assert ours.getstate() == theirs.getstate()
+
+
+def test_pick_weighted_equals_choices() -> None:
+    items = ("22G1", "42G1", "45G1", "22R1")
+    totals = (40, 65, 95, 100)
+    for seed in SEEDS:
+        ours, theirs = random.Random(seed), random.Random(seed)
+        for _ in range(50):
+            expected = theirs.choices(items, cum_weights=totals)[0]
+            assert pick_weighted(ours, items, totals) == expected

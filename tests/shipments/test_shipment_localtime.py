@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from mockserver.shipments.localtime import SPAN_BITS, ZoneClock, zone_clock
+from mockserver.shipments.ports import PortTable
 
 # Zones with daylight saving time in both hemispheres, a 30-minute change
 # (Lord Howe) and a change suspended for Ramadan (Casablanca).
@@ -97,3 +98,16 @@ def test_text_before_1970_and_in_9999() -> None:
 
 def test_zone_clock_is_shared() -> None:
     assert zone_clock("Europe/Berlin") is zone_clock("Europe/Berlin")
+
+
+def test_port_zones_match_zoneinfo(port_table: PortTable) -> None:
+    # Every six hours over two years, so a change that the weekly sampling
+    # missed would show as a wrong offset.
+    start, end = utc_seconds(2025, 1, 1), utc_seconds(2027, 1, 1)
+    for name in sorted({port.timezone for port in port_table.places}):
+        zone = ZoneInfo(name)
+        clock = ZoneClock(zone)
+        for seconds in range(start, end, 6 * HOUR):
+            offset = datetime.fromtimestamp(seconds, zone).utcoffset()
+            assert offset is not None
+            assert clock.offset(seconds) == offset.total_seconds(), (name, seconds)

@@ -10,9 +10,9 @@ BERLIN_CLOCK = zone_clock("Europe/Berlin")
 
 
 class FixedPhase(random.Random):
-    """A random source whose phase draw is always 0, to pin the journey start."""
+    """A random source whose every draw is 0, to pin the journey start."""
 
-    def randrange(self, *args: int) -> int:  # type: ignore[override]
+    def getrandbits(self, k: int, /) -> int:
         return 0
 
 
