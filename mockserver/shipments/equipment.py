@@ -1,13 +1,15 @@
 """Containers of a shipment: ISO 6346 numbers and size-type codes."""
 
 import functools
+import itertools
 import random
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mockserver.checkdigits import iso6346_check_digit
 from mockserver.datafiles import load_toml, shipped_scenarios_dir
+from mockserver.shipments.draws import below, pick, pick_weighted
 
 # Category letter U marks a freight container; J and Z owner codes are not
 # containers that anyone tracks.
@@ -36,13 +38,20 @@ class Equipment:
     size_types: tuple[SizeType, ...]
     leasing_owner_codes: tuple[str, ...]
     leasing_share: float
+    # Running totals of the size types' weights, summed once, because
+    # random.choices makes the same draws from cum_weights as from weights.
+    cumulative_weights: tuple[int, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        totals = tuple(itertools.accumulate(t.weight for t in self.size_types))
+        object.__setattr__(self, "cumulative_weights", totals)
 
     def choose_size_types(self, rng: random.Random, count: int) -> list[SizeType]:
         """Pick the size type of each of `count` containers."""
-        weights = [t.weight for t in self.size_types]
+        totals = self.cumulative_weights
         if count == 1 or rng.random() < UNIFORM_TYPE_SHARE:
-            return rng.choices(self.size_types, weights) * count
-        return rng.choices(self.size_types, weights, k=count)
+            return [pick_weighted(rng, self.size_types, totals)] * count
+        return rng.choices(self.size_types, cum_weights=totals, k=count)
 
     def container_numbers(
         self, rng: random.Random, owner_prefixes: tuple[str, ...], count: int
@@ -56,10 +65,10 @@ class Equipment:
         numbers: list[str] = []
         while len(numbers) < count:
             if own_codes and rng.random() >= self.leasing_share:
-                owner_code = rng.choice(own_codes)
+                owner_code = pick(rng, own_codes)
             else:
-                owner_code = rng.choice(self.leasing_owner_codes)
-            number = container_number(owner_code, rng.randrange(1_000_000))
+                owner_code = pick(rng, self.leasing_owner_codes)
+            number = container_number(owner_code, below(rng, 1_000_000))
             if number not in numbers:
                 numbers.append(number)
         return numbers

@@ -1,23 +1,24 @@
 """Generate the data object of a successful tracking response."""
 
+import functools
 import math
 import random
 from typing import Any
 
 from mockserver.shipments import events as codes
+from mockserver.shipments.container_events import container_events, event_prototypes
+from mockserver.shipments.draws import pick
 from mockserver.shipments.equipment import (
     CONTAINER_COUNT_WEIGHTS,
     SizeType,
     shipped_equipment,
 )
-from mockserver.shipments.events import EventKind, shipped_event_vocabulary
-from mockserver.shipments.ports import SEAPORT, Port, PortTable, Terminal
-from mockserver.shipments.routes import Route, choose_route
+from mockserver.shipments.ports import Port, PortTable, Terminal
+from mockserver.shipments.routes import Route, RouteShape, choose_route
 from mockserver.shipments.spec import ShipmentSpec, shipment_seed
 from mockserver.shipments.timeline import (
-    Milestone,
+    journey_steps,
     lay_out_journey,
-    local_time_text,
     place_on_clock,
     predicted_arrival,
 )
@@ -58,24 +59,33 @@ def generate_shipment(spec: ShipmentSpec, ports: PortTable) -> dict[str, Any]:
     voyages = [
         voyage_number(rng, spec.carrier_code, leg.direction) for leg in route.legs
     ]
-    terminals = [rng.choice(port.terminals) for port in route.ports]
+    terminals = [pick(rng, port.terminals) for port in route.ports]
 
     numbers = _container_numbers(rng, spec)
     size_types = shipped_equipment().choose_size_types(rng, len(numbers))
-    schedules = lay_out_journey(rng, route, len(numbers))
+    shape = route.shape
+    steps = journey_steps(shape)
+    minutes = lay_out_journey(rng, route, len(numbers))
     stops = route.stops
-    zones = [[stops[m.stop].zone for m in schedule] for schedule in schedules]
-    times = place_on_clock(rng, schedules, zones, spec.anchor)
+    clocks = [stops[step.stop].clock for step in steps]
+    times = place_on_clock(rng, minutes, clocks, spec.anchor)
 
     anchor_seconds = math.ceil(spec.anchor.timestamp())
-    arrival = _first_time_of(codes.ARRIVED, schedules[0], times[0])
-    eta = predicted_arrival(rng, arrival, route.ports[-1].zone, spec.anchor)
+    discharge_stop = route.loading_stop + len(route.legs)
+    arrival = times[0][_step_index(shape, codes.ARRIVED, discharge_stop)]
+    eta = predicted_arrival(rng, arrival, route.ports[-1].clock, spec.anchor)
 
-    writer = _EventWriter(route, voyages, anchor_seconds)
+    prototypes = event_prototypes(shape)
     containers = [
-        _container(number, size_type, writer.events(schedule, container_times))
-        for number, size_type, schedule, container_times in zip(
-            numbers, size_types, schedules, times, strict=True
+        _container(
+            number,
+            size_type,
+            container_events(
+                prototypes, clocks, container_times, voyages, anchor_seconds
+            ),
+        )
+        for number, size_type, container_times in zip(
+            numbers, size_types, times, strict=True
         )
     ]
 
@@ -88,7 +98,7 @@ def generate_shipment(spec: ShipmentSpec, ports: PortTable) -> dict[str, Any]:
                 zip(route.ports, terminals, strict=True), start=1
             )
         ],
-        "route": _route_summary(route, schedules[0], containers[0]["events"], eta),
+        "route": _route_summary(route, shape, containers[0]["events"], eta),
         "vessels": [_vessel(i, vessel) for i, vessel in enumerate(vessels, start=1)],
         "containers": containers,
     }
@@ -117,80 +127,34 @@ def _container(
     }
 
 
-class _EventWriter:
-    """Builder of the event dicts of one shipment's containers."""
-
-    def __init__(self, route: Route, voyages: list[str], anchor_seconds: int) -> None:
-        self._vocabulary = shipped_event_vocabulary()
-        self._stops = route.stops
-        self._voyages = voyages
-        self._anchor_seconds = anchor_seconds
-        # Facility ids follow the seaports of the route, so the n-th port of
-        # call has facility n.
-        self._facility_by_stop = {
-            route.loading_stop + i: i + 1 for i in range(len(route.ports))
-        }
-
-    def events(
-        self, schedule: list[Milestone], times: list[int]
-    ) -> list[dict[str, Any]]:
-        return [
-            self._event(order_id, milestone, time)
-            for order_id, (milestone, time) in enumerate(
-                zip(schedule, times, strict=True), 1
-            )
-        ]
-
-    def _event(self, order_id: int, milestone: Milestone, time: int) -> dict[str, Any]:
-        kind = self._vocabulary[milestone.status]
-        stop = self._stops[milestone.stop]
-        leg = milestone.leg
-        facility = None
-        if kind.at_terminal and stop.kind == SEAPORT:
-            facility = self._facility_by_stop[milestone.stop]
-        return {
-            "order_id": order_id,
-            "location": milestone.stop + 1,
-            "facility": facility,
-            "description": _description(kind, milestone.mode),
-            "event_type": kind.event_type,
-            "event_code": kind.event_code,
-            "status": kind.status,
-            "date": local_time_text(time, stop.zone),
-            "actual": time < self._anchor_seconds,
-            "is_additional_event": kind.additional,
-            "type": "land" if leg is None else "sea",
-            "transport_type": milestone.mode,
-            "vessel": None if leg is None else leg + 1,
-            "voyage": None if leg is None else self._voyages[leg],
-        }
-
-
-def _description(kind: EventKind, mode: str) -> str:
-    if "{mode}" not in kind.description:
-        return kind.description
-    return kind.description.format(mode=mode.lower())
-
-
-def _first_time_of(status: str, schedule: list[Milestone], times: list[int]) -> int:
-    return next(t for m, t in zip(schedule, times, strict=True) if m.status == status)
+# Unbounded, because at most 208 shapes each have a few statuses at a few stops.
+@functools.cache
+def _step_index(shape: RouteShape, status: str, stop: int) -> int:
+    """Return the index of the first step of a shape with this status at this stop."""
+    return next(
+        index
+        for index, step in enumerate(journey_steps(shape))
+        if step.status == status and step.stop == stop
+    )
 
 
 def _shipment_status(containers: list[dict[str, Any]]) -> str:
-    if not any(e["actual"] for c in containers for e in c["events"]):
+    # A container's status is that of its last actual event, or None. Its
+    # events are in time order and end with the delivery and the empty
+    # return, so it has an actual delivery event exactly when its status is
+    # a delivery code.
+    statuses = [container["status"] for container in containers]
+    if all(status is None for status in statuses):
         return PLANNED
-    if all(
-        any(e["actual"] and e["status"] in codes.DELIVERY_CODES for e in c["events"])
-        for c in containers
-    ):
+    if all(status in codes.DELIVERY_CODES for status in statuses):
         return DELIVERED
     return IN_TRANSIT
 
 
 def _route_summary(
     route: Route,
-    schedule: list[Milestone],
-    container_events: list[dict[str, Any]],
+    shape: RouteShape,
+    events: list[dict[str, Any]],
     eta: int,
 ) -> dict[str, Any]:
     """Summarise the route from the first container's events.
@@ -203,11 +167,7 @@ def _route_summary(
     discharge_id = loading_id + len(route.legs)
 
     def point(status: str, stop: int) -> dict[str, Any]:
-        event = next(
-            e
-            for m, e in zip(schedule, container_events, strict=True)
-            if m.status == status and m.stop == stop
-        )
+        event = events[_step_index(shape, status, stop)]
         return {"location": stop + 1, "date": event["date"], "actual": event["actual"]}
 
     def no_inland_leg(port_id: int) -> dict[str, Any]:
@@ -223,7 +183,7 @@ def _route_summary(
     pod = point(codes.ARRIVED, discharge_id - 1)
     pod["predictive_eta"] = None
     if not pod["actual"]:
-        pod["predictive_eta"] = local_time_text(eta, route.ports[-1].zone)
+        pod["predictive_eta"] = route.ports[-1].clock.local_text(eta)
     return {
         "prepol": prepol,
         "pol": point(codes.DEPARTED, loading_id - 1),

@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfoNotFoundError
 
 from mockserver.datafiles import load_toml, shipped_scenarios_dir
+from mockserver.shipments.localtime import ZoneClock, zone_clock
 
 SEAPORT = "seaport"
 INLAND = "inland"
@@ -69,7 +70,7 @@ class Port:
     terminals: tuple[Terminal, ...]
     gateways: tuple[str, ...]
     modes: tuple[str, ...]
-    zone: ZoneInfo = field(compare=False, repr=False)
+    clock: ZoneClock = field(compare=False, repr=False)
 
 
 class PortTable:
@@ -117,6 +118,10 @@ class PortTable:
     def distance_km(self, a: Port, b: Port) -> float:
         """Return the great-circle distance between two places of this table."""
         return self._distances[a.index][b.index]
+
+    def distances_from(self, place: Port) -> tuple[float, ...]:
+        """Return the great-circle distances from a place, indexed by `Port.index`."""
+        return self._distances[place.index]
 
     def hubs_for(self, region: str | None) -> tuple[Port, ...]:
         """Return the transshipment hubs for routes that start or end in a region."""
@@ -176,7 +181,7 @@ def _parse_port(index: int, entry: dict[str, Any]) -> Port:
     lat, lng = _coordinates(entry)
     timezone = _required_text(entry, "timezone")
     try:
-        zone = ZoneInfo(timezone)
+        clock = zone_clock(timezone)
     except (ZoneInfoNotFoundError, ValueError) as error:
         raise ValueError(f"unknown time zone {timezone!r}") from error
 
@@ -212,7 +217,7 @@ def _parse_port(index: int, entry: dict[str, Any]) -> Port:
         terminals=terminals,
         gateways=tuple(entry.get("gateways", ())) if kind == INLAND else (),
         modes=modes if kind == INLAND else (),
-        zone=zone,
+        clock=clock,
     )
 
 

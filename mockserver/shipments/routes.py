@@ -3,7 +3,9 @@
 import itertools
 import random
 from dataclasses import dataclass
+from typing import NamedTuple
 
+from mockserver.shipments.draws import pick, pick_weighted
 from mockserver.shipments.ports import Port, PortTable
 
 # Ports of loading and discharge lie in different countries and at least this
@@ -15,6 +17,9 @@ SHORT_SEA_KM = 2500
 # Shares of routes with 0, 1 and 2 transshipments, by route length.
 SHORT_SEA_TRANSSHIPMENT_WEIGHTS = (70, 30, 0)
 LONG_SEA_TRANSSHIPMENT_WEIGHTS = (35, 45, 20)
+_TRANSSHIPMENT_COUNTS = (0, 1, 2)
+_SHORT_SEA_TOTALS = tuple(itertools.accumulate(SHORT_SEA_TRANSSHIPMENT_WEIGHTS))
+_LONG_SEA_TOTALS = tuple(itertools.accumulate(LONG_SEA_TRANSSHIPMENT_WEIGHTS))
 # Transshipment hubs serve the region where a route starts or ends, and may
 # lengthen its great-circle path by this factor plus this slack. Great circles
 # cross land, as Shanghai to Rotterdam runs over Siberia, so the bound is loose
@@ -56,6 +61,18 @@ class SeaLeg:
     direction: str
 
 
+class RouteShape(NamedTuple):
+    """The modes of travel of a route, which fix the list of its events.
+
+    The modes are those of the pre-carriage, of each sea leg and of the
+    on-carriage. An end without an inland leg has None.
+    """
+
+    receipt_mode: str | None
+    leg_modes: tuple[str, ...]
+    delivery_mode: str | None
+
+
 @dataclass(frozen=True, slots=True)
 class Route:
     """The places of a shipment in travel order.
@@ -75,6 +92,15 @@ class Route:
         head = (self.receipt.place,) if self.receipt else ()
         tail = (self.delivery.place,) if self.delivery else ()
         return head + self.ports + tail
+
+    @property
+    def shape(self) -> RouteShape:
+        """The modes of travel of the route, which fix the list of its events."""
+        return RouteShape(
+            self.receipt.mode if self.receipt else None,
+            tuple(leg.mode for leg in self.legs),
+            self.delivery.mode if self.delivery else None,
+        )
 
     @property
     def loading_stop(self) -> int:
@@ -103,7 +129,7 @@ def _choose_port_pair(rng: random.Random, table: PortTable) -> tuple[Port, Port]
     # draw, far less than filtering every port against the port of loading.
     seaports = table.seaports
     for _ in range(MAX_PAIR_DRAWS):
-        loading, discharge = rng.choice(seaports), rng.choice(seaports)
+        loading, discharge = pick(rng, seaports), pick(rng, seaports)
         if (
             loading.country_code != discharge.country_code
             and table.distance_km(loading, discharge) >= MIN_PORT_DISTANCE_KM
@@ -119,30 +145,22 @@ def _choose_transshipments(
     rng: random.Random, table: PortTable, loading: Port, discharge: Port
 ) -> tuple[Port, ...]:
     direct_km = table.distance_km(loading, discharge)
-    weights = (
-        SHORT_SEA_TRANSSHIPMENT_WEIGHTS
-        if direct_km < SHORT_SEA_KM
-        else LONG_SEA_TRANSSHIPMENT_WEIGHTS
-    )
-    count = rng.choices((0, 1, 2), weights)[0]
+    totals = _SHORT_SEA_TOTALS if direct_km < SHORT_SEA_KM else _LONG_SEA_TOTALS
+    count = pick_weighted(rng, _TRANSSHIPMENT_COUNTS, totals)
     if count == 0:
         return ()
 
     # The first hub of two serves the origin region and the second the
     # destination region, as a feeder and a main line would connect them.
     limit_km = DETOUR_FACTOR * direct_km + DETOUR_SLACK_KM
-    origin_hubs = [
-        hub
-        for hub in table.hubs_for(loading.region)
-        if _fits(table, (loading, hub, discharge), limit_km)
-    ]
-    destination_hubs = [
-        hub
-        for hub in table.hubs_for(discharge.region)
-        if _fits(table, (loading, hub, discharge), limit_km)
-    ]
+    origin_hubs = _hubs_between(
+        table, table.hubs_for(loading.region), loading, discharge, limit_km
+    )
+    destination_hubs = _hubs_between(
+        table, table.hubs_for(discharge.region), loading, discharge, limit_km
+    )
     if count == 2 and origin_hubs and destination_hubs:
-        first = rng.choice(origin_hubs)
+        first = pick(rng, origin_hubs)
         seconds = [
             hub
             for hub in destination_hubs
@@ -150,10 +168,41 @@ def _choose_transshipments(
             and _fits(table, (loading, first, hub, discharge), limit_km)
         ]
         if seconds:
-            return (first, rng.choice(seconds))
+            return (first, pick(rng, seconds))
 
-    hubs = origin_hubs + [hub for hub in destination_hubs if hub not in origin_hubs]
-    return (rng.choice(hubs),) if hubs else ()
+    # Ports of one table are the same port exactly when their indexes are
+    # equal, and comparing indexes is cheaper than comparing every field.
+    origin_indexes = {hub.index for hub in origin_hubs}
+    hubs = origin_hubs + [
+        hub for hub in destination_hubs if hub.index not in origin_indexes
+    ]
+    return (pick(rng, hubs),) if hubs else ()
+
+
+def _hubs_between(
+    table: PortTable,
+    hubs: tuple[Port, ...],
+    loading: Port,
+    discharge: Port,
+    limit_km: float,
+) -> list[Port]:
+    """Return the hubs that fit as the only call between two ports.
+
+    The result equals filtering with `_fits`, which this inlines for the
+    common case of one call because routes check every hub of two regions.
+    """
+    from_loading = table.distances_from(loading)
+    fitting = []
+    for hub in hubs:
+        first_km = from_loading[hub.index]
+        second_km = table.distances_from(hub)[discharge.index]
+        if (
+            first_km >= MIN_CALL_SPACING_KM
+            and second_km >= MIN_CALL_SPACING_KM
+            and first_km + second_km <= limit_km
+        ):
+            fitting.append(hub)
+    return fitting
 
 
 def _fits(table: PortTable, calls: tuple[Port, ...], limit_km: float) -> bool:
@@ -189,11 +238,12 @@ def _choose_inland_leg(
 ) -> InlandLeg | None:
     if rng.random() >= INLAND_LEG_SHARE:
         return None
-    places = [p for p in table.inland_served_by(seaport) if p != exclude]
+    # Identity suffices because both places come from the same table.
+    places = [p for p in table.inland_served_by(seaport) if p is not exclude]
     if not places:
         return None
-    place = rng.choice(places)
-    return InlandLeg(place, rng.choice(place.modes), table.distance_km(seaport, place))
+    place = pick(rng, places)
+    return InlandLeg(place, pick(rng, place.modes), table.distance_km(seaport, place))
 
 
 def heading_letter(origin: Port, destination: Port) -> str:

@@ -13,14 +13,17 @@ NOTE: when the clock passes the end of a period, the shipment starts over
 with new dates, as if the same reference were booked again.
 """
 
+import functools
 import math
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from mockserver.shipments import events as codes
-from mockserver.shipments.routes import InlandLeg, Route
+from mockserver.shipments.draws import below, between
+from mockserver.shipments.localtime import ZoneClock
+from mockserver.shipments.routes import InlandLeg, Route, RouteShape
 
 TRUCK = "TRUCK"
 HOUR_SECONDS = 3600
@@ -44,31 +47,92 @@ PERIOD_PER_SPAN = 2
 
 
 @dataclass(frozen=True, slots=True)
-class Milestone:
-    """One event of one container, before it is placed on the clock.
+class Step:
+    """One event that every container of a shipment goes through, before its time.
 
-    `minute` counts from the departure from the port of loading, `stop` is an
-    index into the route's stops, and `leg` the sea leg of a sea event.
+    `stop` is an index into the route's stops, and `leg` the sea leg of a sea
+    event.
     """
 
-    minute: int
     status: str
     stop: int
     leg: int | None
     mode: str
 
 
+# Unbounded, because four receipt modes, thirteen sequences of sea legs and
+# four delivery modes make at most 208 shapes.
+@functools.cache
+def journey_steps(shape: RouteShape) -> tuple[Step, ...]:
+    """Return the events of each container on a route of this shape, in time order."""
+    receipt_mode, leg_modes, delivery_mode = shape
+    loading = 1 if receipt_mode else 0
+    first_mode = leg_modes[0]
+    if receipt_mode:
+        steps = [
+            Step(codes.EMPTY_TO_SHIPPER, 0, None, TRUCK),
+            Step(codes.PICKED_UP, 0, None, TRUCK),
+            Step(codes.INLAND_ARRIVAL, loading, None, receipt_mode),
+        ]
+    else:
+        steps = [
+            Step(codes.EMPTY_TO_SHIPPER, loading, None, TRUCK),
+            Step(codes.PICKED_UP, loading, None, TRUCK),
+        ]
+    steps += [
+        Step(codes.GATE_IN, loading, None, receipt_mode or TRUCK),
+        Step(codes.LOADED, loading, 0, first_mode),
+        Step(codes.DEPARTED, loading, 0, first_mode),
+    ]
+
+    for index in range(len(leg_modes) - 1):
+        stop = loading + index + 1
+        inbound, outbound = leg_modes[index], leg_modes[index + 1]
+        steps += [
+            Step(codes.ARRIVED_AT_TRANSSHIPMENT, stop, index, inbound),
+            Step(codes.DISCHARGED_AT_TRANSSHIPMENT, stop, index, inbound),
+            Step(codes.LOADED_AT_TRANSSHIPMENT, stop, index + 1, outbound),
+            Step(codes.DEPARTED_FROM_TRANSSHIPMENT, stop, index + 1, outbound),
+        ]
+
+    discharge = loading + len(leg_modes)
+    last = len(leg_modes) - 1
+    steps += [
+        Step(codes.ARRIVED, discharge, last, leg_modes[last]),
+        Step(codes.DISCHARGED, discharge, last, leg_modes[last]),
+    ]
+    delivery_stop = discharge
+    if delivery_mode:
+        delivery_stop = discharge + 1
+        steps += [
+            Step(codes.GATE_OUT, discharge, None, delivery_mode),
+            Step(codes.INLAND_ARRIVAL, delivery_stop, None, delivery_mode),
+        ]
+    else:
+        steps.append(Step(codes.GATE_OUT, discharge, None, TRUCK))
+    steps += [
+        Step(codes.DELIVERED, delivery_stop, None, TRUCK),
+        Step(codes.EMPTY_RETURNED, delivery_stop, None, TRUCK),
+    ]
+    return tuple(steps)
+
+
 def lay_out_journey(
     rng: random.Random, route: Route, container_count: int
-) -> list[list[Milestone]]:
-    """Return the milestones of each container, in time order.
+) -> list[list[int]]:
+    """Return the minute of each event of `journey_steps(route.shape)`, per container.
 
-    The vessel events are shared by all containers. The moves of each box
-    around them (gate in, loading, discharge, delivery) vary per container.
+    Minutes count from the departure from the port of loading. The vessel
+    events are shared by all containers. The moves of each box around them
+    (gate in, loading, discharge, delivery) vary per container.
     """
     departures, arrivals = _sailings(rng, route)
     return [
-        _container_milestones(rng, route, departures, arrivals)
+        [
+            *_origin_minutes(rng, route, departures[0]),
+            *_transshipment_minutes(rng, departures, arrivals),
+            *_destination_minutes(rng, route, arrivals[-1]),
+        ]
         for _ in range(container_count)
     ]
 
@@ -82,22 +146,8 @@ def _sailings(rng: random.Random, route: Route) -> tuple[list[int], list[int]]:
     return departures, arrivals
 
 
-def _container_milestones(
-    rng: random.Random, route: Route, departures: list[int], arrivals: list[int]
-) -> list[Milestone]:
-    return [
-        *_origin_milestones(rng, route, departures[0]),
-        *_transshipment_milestones(rng, route, departures, arrivals),
-        *_destination_milestones(rng, route, arrivals[-1]),
-    ]
-
-
-def _origin_milestones(
-    rng: random.Random, route: Route, departure: int
-) -> list[Milestone]:
+def _origin_minutes(rng: random.Random, route: Route, departure: int) -> list[int]:
     """Lay out the moves before the departure, backwards from it."""
-    loading = route.loading_stop
-    first_leg = route.legs[0]
     loaded = departure - _hours(rng, 3, 20)
     gated_in = loaded - _hours(rng, 20, 120)
 
@@ -106,93 +156,46 @@ def _origin_milestones(
         unloaded = gated_in - _hours(rng, 2, 12)
         picked_up = unloaded - _inland_minutes(rng, receipt)
         released = picked_up - _hours(rng, 24, 96)
-        before_gate_in = [
-            Milestone(released, codes.EMPTY_TO_SHIPPER, 0, None, TRUCK),
-            Milestone(picked_up, codes.PICKED_UP, 0, None, TRUCK),
-            Milestone(unloaded, codes.INLAND_ARRIVAL, loading, None, receipt.mode),
-        ]
-        gate_in_mode = receipt.mode
-    else:
-        picked_up = gated_in - _hours(rng, 4, 30)
-        released = picked_up - _hours(rng, 24, 96)
-        before_gate_in = [
-            Milestone(released, codes.EMPTY_TO_SHIPPER, loading, None, TRUCK),
-            Milestone(picked_up, codes.PICKED_UP, loading, None, TRUCK),
-        ]
-        gate_in_mode = TRUCK
+        return [released, picked_up, unloaded, gated_in, loaded, departure]
 
-    return [
-        *before_gate_in,
-        Milestone(gated_in, codes.GATE_IN, loading, None, gate_in_mode),
-        Milestone(loaded, codes.LOADED, loading, 0, first_leg.mode),
-        Milestone(departure, codes.DEPARTED, loading, 0, first_leg.mode),
-    ]
+    picked_up = gated_in - _hours(rng, 4, 30)
+    released = picked_up - _hours(rng, 24, 96)
+    return [released, picked_up, gated_in, loaded, departure]
 
 
-def _transshipment_milestones(
-    rng: random.Random, route: Route, departures: list[int], arrivals: list[int]
-) -> list[Milestone]:
-    milestones = []
-    for index in range(len(route.legs) - 1):
-        stop = route.loading_stop + index + 1
-        inbound, outbound = route.legs[index].mode, route.legs[index + 1].mode
+def _transshipment_minutes(
+    rng: random.Random, departures: list[int], arrivals: list[int]
+) -> list[int]:
+    minutes = []
+    for index in range(len(departures) - 1):
         arrived, departing = arrivals[index], departures[index + 1]
         discharged = arrived + _hours(rng, 4, 24)
         loaded = departing - _hours(rng, 3, 18)
-        milestones += [
-            Milestone(arrived, codes.ARRIVED_AT_TRANSSHIPMENT, stop, index, inbound),
-            Milestone(
-                discharged, codes.DISCHARGED_AT_TRANSSHIPMENT, stop, index, inbound
-            ),
-            Milestone(loaded, codes.LOADED_AT_TRANSSHIPMENT, stop, index + 1, outbound),
-            Milestone(
-                departing, codes.DEPARTED_FROM_TRANSSHIPMENT, stop, index + 1, outbound
-            ),
-        ]
-    return milestones
+        minutes += [arrived, discharged, loaded, departing]
+    return minutes
 
 
-def _destination_milestones(
-    rng: random.Random, route: Route, arrived: int
-) -> list[Milestone]:
+def _destination_minutes(rng: random.Random, route: Route, arrived: int) -> list[int]:
     """Lay out the moves from the arrival at the port of discharge onwards."""
-    discharge = route.loading_stop + len(route.legs)
-    last = len(route.legs) - 1
-    last_mode = route.legs[last].mode
     discharged = arrived + _hours(rng, 5, 30)
     gated_out = discharged + _hours(rng, 18, 144)
-    milestones = [
-        Milestone(arrived, codes.ARRIVED, discharge, last, last_mode),
-        Milestone(discharged, codes.DISCHARGED, discharge, last, last_mode),
-    ]
 
     delivery = route.delivery
     if delivery:
         unloaded = gated_out + _inland_minutes(rng, delivery)
         delivered = unloaded + _hours(rng, 6, 48)
-        delivery_stop = discharge + 1
-        milestones += [
-            Milestone(gated_out, codes.GATE_OUT, discharge, None, delivery.mode),
-            Milestone(
-                unloaded, codes.INLAND_ARRIVAL, delivery_stop, None, delivery.mode
-            ),
-        ]
+        moves = [arrived, discharged, gated_out, unloaded, delivered]
     else:
         delivered = gated_out + _hours(rng, 3, 30)
-        delivery_stop = discharge
-        milestones.append(Milestone(gated_out, codes.GATE_OUT, discharge, None, TRUCK))
+        moves = [arrived, discharged, gated_out, delivered]
 
     returned = delivered + _hours(rng, 24, 168)
-    return [
-        *milestones,
-        Milestone(delivered, codes.DELIVERED, delivery_stop, None, TRUCK),
-        Milestone(returned, codes.EMPTY_RETURNED, delivery_stop, None, TRUCK),
-    ]
+    return [*moves, returned]
 
 
 def _hours(rng: random.Random, low: int, high: int) -> int:
     """Return a random duration in whole minutes between low and high hours."""
-    return rng.randint(low * 60, high * 60)
+    return between(rng, low * 60, high * 60)
 
 
 def _sea_minutes(rng: random.Random, distance_km: float) -> int:
@@ -210,78 +213,65 @@ def _inland_minutes(rng: random.Random, leg: InlandLeg) -> int:
 
 def place_on_clock(
     rng: random.Random,
-    schedules: list[list[Milestone]],
-    zones: list[list[ZoneInfo]],
+    minutes: list[list[int]],
+    clocks: Sequence[ZoneClock],
     anchor: datetime,
 ) -> list[list[int]]:
-    """Return the time of each milestone in seconds since the Unix epoch.
+    """Return the time of each event in seconds since the Unix epoch.
 
-    Every time before `anchor` is at least an hour earlier than every time at
-    or after it, so no event falls in the hour that starts at the anchor. Local
-    times are never ambiguous: an event whose local time falls in the repeated
-    hour at the end of daylight saving time moves one hour later, so that a
-    client can read the local date back to the same instant. `zones` gives
-    the time zone of each milestone.
+    `minutes` gives the events of each container, as `lay_out_journey` lays
+    them out, and `clocks` the time zone of each event, the same for every
+    container. Every time before `anchor` is at least an hour earlier than
+    every time at or after it, so no event falls in the hour that starts at
+    the anchor. Local times are never ambiguous: an event whose local time
+    falls in the repeated hour at the end of daylight saving time moves one
+    hour later, so that a client can read the local date back to the same
+    instant.
     """
-    first = min(m.minute for schedule in schedules for m in schedule)
-    last = max(m.minute for schedule in schedules for m in schedule)
+    first = min(map(min, minutes))
+    last = max(map(max, minutes))
     period_hours = PERIOD_PER_SPAN * (math.ceil((last - first) / 60) + 1)
     planned_hours = int(period_hours * PLANNED_SHARE_OF_PERIOD)
 
     anchor_seconds = math.ceil(anchor.timestamp())
     anchor_hour = anchor_seconds // HOUR_SECONDS
-    position = (anchor_hour + rng.randrange(period_hours)) % period_hours
+    position = (anchor_hour + below(rng, period_hours)) % period_hours
     start = (anchor_hour - position + planned_hours) * HOUR_SECONDS
-    start += rng.randrange(60) * 60
-    times = [
-        [start + (m.minute - first) * 60 for m in schedule] for schedule in schedules
-    ]
-    for container_times, container_zones in zip(times, zones, strict=True):
-        _settle(container_times, container_zones)
+    start += below(rng, 60) * 60
+    origin = start - first * 60
+    times = [[origin + minute * 60 for minute in row] for row in minutes]
+    for container_times in times:
+        _settle(container_times, clocks)
 
     window_end = anchor_seconds + HOUR_SECONDS
     inside = [t for ts in times for t in ts if anchor_seconds <= t < window_end]
     if inside:
         shift = math.ceil((window_end - min(inside)) / 60) * 60
         times = [[t + shift if t >= anchor_seconds else t for t in ts] for ts in times]
-        for container_times, container_zones in zip(times, zones, strict=True):
-            _settle(container_times, container_zones)
+        for container_times in times:
+            _settle(container_times, clocks)
     return times
 
 
 def predicted_arrival(
-    rng: random.Random, arrival: int, zone: ZoneInfo, anchor: datetime
+    rng: random.Random, arrival: int, clock: ZoneClock, anchor: datetime
 ) -> int:
     """Return a predicted arrival near the planned one, after the hour at the anchor."""
     earliest = math.ceil(anchor.timestamp()) + HOUR_SECONDS
     predicted = arrival + _hours(rng, -12, 24) * 60
     predicted = max(predicted, math.ceil(earliest / 60) * 60)
-    while _is_ambiguous(predicted, zone):
+    while clock.is_ambiguous(predicted):
         predicted += HOUR_SECONDS
     return predicted
 
 
-def _settle(times: list[int], zones: list[ZoneInfo]) -> None:
+def _settle(times: list[int], clocks: Sequence[ZoneClock]) -> None:
     """Move times forward, in place, until they rise strictly and read unambiguously."""
     previous = None
-    for index, zone in enumerate(zones):
+    for index, clock in enumerate(clocks):
         time = times[index]
         if previous is not None and time <= previous:
             time = previous + 60
-        while _is_ambiguous(time, zone):
+        while clock.is_ambiguous(time):
             time += HOUR_SECONDS
         times[index] = previous = time
-
-
-def _is_ambiguous(seconds: int, zone: ZoneInfo) -> bool:
-    local = datetime.fromtimestamp(seconds, zone)
-    return local.utcoffset() != local.replace(fold=1 - local.fold).utcoffset()
-
-
-def local_time_text(seconds: int, zone: ZoneInfo) -> str:
-    """Format an instant as `YYYY-MM-DD HH:MM:SS` in the local time of a zone."""
-    local = datetime.fromtimestamp(seconds, zone)
-    return (
-        f"{local.year:04d}-{local.month:02d}-{local.day:02d} "
-        f"{local.hour:02d}:{local.minute:02d}:{local.second:02d}"
-    )

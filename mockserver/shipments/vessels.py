@@ -20,6 +20,7 @@ from typing import Any
 
 from mockserver.checkdigits import imo_check_digit
 from mockserver.datafiles import load_toml, shipped_scenarios_dir
+from mockserver.shipments.draws import pick
 from mockserver.shipments.spec import derive_seed
 from mockserver.shipments.vessel_words import load_word_pools
 
@@ -153,7 +154,7 @@ def carrier_fleet(carrier_code: str) -> tuple[Vessel, ...]:
 def voyage_number(rng: random.Random, carrier_code: str, direction: str) -> str:
     """Return a voyage number in one of the carrier's shapes."""
     patterns = shipped_vessel_rules().for_carrier(carrier_code).voyage_patterns
-    return fill_pattern(rng, rng.choice(patterns)).replace("{dir}", direction)
+    return fill_pattern(rng, pick(rng, patterns)).replace("{dir}", direction)
 
 
 def fill_pattern(rng: random.Random, pattern: str) -> str:
@@ -161,9 +162,9 @@ def fill_pattern(rng: random.Random, pattern: str) -> str:
     chars = []
     for char in pattern:
         if char == "#":
-            chars.append(rng.choice(string.digits))
+            chars.append(pick(rng, string.digits))
         elif char == "?":
-            chars.append(rng.choice(string.ascii_uppercase))
+            chars.append(pick(rng, string.ascii_uppercase))
         else:
             chars.append(char)
     return "".join(chars)

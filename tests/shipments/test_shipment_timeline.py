@@ -2,20 +2,18 @@ import random
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from mockserver.shipments.timeline import Milestone, local_time_text, place_on_clock
+from mockserver.shipments.localtime import zone_clock
+from mockserver.shipments.timeline import place_on_clock
 
 BERLIN = ZoneInfo("Europe/Berlin")
+BERLIN_CLOCK = zone_clock("Europe/Berlin")
 
 
 class FixedPhase(random.Random):
-    """A random source whose phase draw is always 0, to pin the journey start."""
+    """A random source whose every draw is 0, to pin the journey start."""
 
-    def randrange(self, *args: int) -> int:  # type: ignore[override]
+    def getrandbits(self, k: int, /) -> int:
         return 0
-
-
-def milestones(minutes: list[int]) -> list[Milestone]:
-    return [Milestone(minute, "CGI", 0, None, "TRUCK") for minute in minutes]
 
 
 def test_event_leaves_repeated_hour() -> None:
@@ -23,7 +21,7 @@ def test_event_leaves_repeated_hour() -> None:
     span_minutes = 400 * 24 * 60
     anchor = datetime(2031, 1, 1, tzinfo=UTC)
     probe = place_on_clock(
-        FixedPhase(), [milestones([0, span_minutes])], [[BERLIN, BERLIN]], anchor
+        FixedPhase(), [[0, span_minutes]], [BERLIN_CLOCK] * 2, anchor
     )
     start = probe[0][0]
 
@@ -42,7 +40,7 @@ def test_event_leaves_repeated_hour() -> None:
 
     middle = (repeated - start) // 60
     times = place_on_clock(
-        FixedPhase(), [milestones([0, middle, span_minutes])], [[BERLIN] * 3], anchor
+        FixedPhase(), [[0, middle, span_minutes]], [BERLIN_CLOCK] * 3, anchor
     )[0]
     moved = datetime.fromtimestamp(times[1], BERLIN)
     assert moved.utcoffset() == moved.replace(fold=1 - moved.fold).utcoffset()
@@ -54,7 +52,7 @@ def test_no_event_in_hour_after_anchor() -> None:
     anchor = datetime(2026, 5, 1, 10, tzinfo=UTC)
     for seed in range(300):
         times = place_on_clock(
-            random.Random(seed), [milestones([0, 45, 90, 600])], [[BERLIN] * 4], anchor
+            random.Random(seed), [[0, 45, 90, 600]], [BERLIN_CLOCK] * 4, anchor
         )[0]
         for time in times:
             assert not anchor.timestamp() <= time < anchor.timestamp() + 3600
@@ -63,8 +61,5 @@ def test_no_event_in_hour_after_anchor() -> None:
 
 def test_local_time_text_format() -> None:
     moment = int(datetime(2026, 7, 1, 12, 5, 9, tzinfo=UTC).timestamp())
-    assert local_time_text(moment, BERLIN) == "2026-07-01 14:05:09"
-    assert (
-        local_time_text(moment, ZoneInfo("America/Los_Angeles"))
-        == "2026-07-01 05:05:09"
-    )
+    assert BERLIN_CLOCK.local_text(moment) == "2026-07-01 14:05:09"
+    assert zone_clock("America/Los_Angeles").local_text(moment) == "2026-07-01 05:05:09"
