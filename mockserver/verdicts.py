@@ -6,6 +6,7 @@ the same query string again and again, so `QueryChecks` keeps the result
 for recent query strings.
 """
 
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from mockserver.carriers import STATE_OUTCOMES, Carrier, CarrierRegistry
@@ -182,7 +183,7 @@ class QueryChecks:
         self._magic = magic
         self._max_entries = max_entries
         self._version = carriers.version
-        self._checked: dict[bytes, CheckedQuery] = {}
+        self._checked: OrderedDict[bytes, CheckedQuery] = OrderedDict()
 
     def check(self, query_string: bytes) -> CheckedQuery:
         """Return the checks of `query_string`, running them if not kept."""
@@ -193,7 +194,8 @@ class QueryChecks:
         if checked is None:
             checked = check_query(query_string, self._carriers, self._magic)
             if len(self._checked) >= self._max_entries:
-                # Dicts keep insertion order, so the first key is the oldest.
-                del self._checked[next(iter(self._checked))]
+                # An OrderedDict drops its oldest entry in constant time,
+                # where a plain dict scans past the slots of earlier ones.
+                self._checked.popitem(last=False)
             self._checked[query_string] = checked
         return checked
