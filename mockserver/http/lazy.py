@@ -11,7 +11,7 @@ control plane, 404 and 405 envelopes) on the first request that needs it.
 import asyncio
 import logging
 import time
-from typing import Any
+from collections.abc import Awaitable, Callable
 
 from mockserver.http.cors import control_policy, parse_origins
 from mockserver.http.dispatch import (
@@ -33,6 +33,8 @@ from mockserver.outcomes import Outcome
 from mockserver.settings import Settings
 from mockserver.state import MockState, build_state
 
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
 logger = logging.getLogger(__name__)
 
 _BUILD_FAILED = PreparedResponse(
@@ -41,7 +43,7 @@ _BUILD_FAILED = PreparedResponse(
         (b"content-type", JSON_CONTENT_TYPE),
         (
             b"x-mock-reason",
-            header_value("the mock's FastAPI routes failed to load; see the log"),
+            header_value("FastAPI failed to load. See the server log."),
         ),
     ],
     error_body(Outcome.UNEXPECTED_ERROR.name, Outcome.UNEXPECTED_ERROR.message),
@@ -68,7 +70,7 @@ class LazyApp:
         self._dispatch = DispatchMiddleware(
             self._serve_other_routes, self._tracking, state.store, control_cors
         )
-        self._build: asyncio.Task[Any] | None = None
+        self._build: asyncio.Task[ASGIApp | None] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -89,7 +91,7 @@ class LazyApp:
         elif scope["type"] == "http":
             await send_prepared(_BUILD_FAILED, send)
 
-    async def _build_fastapi_app(self, first_scope: Scope) -> Any | None:
+    async def _build_fastapi_app(self, first_scope: Scope) -> ASGIApp | None:
         """Return the FastAPI app of every route, or None when building it fails."""
         logger.info(
             "loading FastAPI for the routes outside the API and /health, first "
@@ -104,7 +106,7 @@ class LazyApp:
             )
         except Exception:
             logger.exception(
-                "loading FastAPI failed; requests outside the API and /health "
+                "loading FastAPI failed, so requests outside the API and /health "
                 "get 500 until the server restarts"
             )
             return None
@@ -120,6 +122,7 @@ class LazyApp:
         try:
             await lifespan.__aenter__()
         except Exception as error:
+            logger.exception("start-up work failed")
             await send({"type": "lifespan.startup.failed", "message": str(error)})
             return
         await send({"type": "lifespan.startup.complete"})
@@ -128,6 +131,7 @@ class LazyApp:
         try:
             await lifespan.__aexit__(None, None, None)
         except Exception as error:
+            logger.exception("shutdown work failed")
             await send({"type": "lifespan.shutdown.failed", "message": str(error)})
             return
         await send({"type": "lifespan.shutdown.complete"})
@@ -135,7 +139,7 @@ class LazyApp:
 
 def _build_fastapi_app(
     settings: Settings, state: MockState, tracking: TrackingApp
-) -> Any:
+) -> ASGIApp:
     # Imported here, because importing FastAPI is the work that LazyApp defers.
     from mockserver.app import build_fastapi_app
 

@@ -18,6 +18,7 @@ from mockserver.http.lazy import create_lazy_app
 from mockserver.outcomes import Outcome
 from mockserver.server_process import ServerProcess, start_server
 from mockserver.settings import Settings
+from mockserver.state import build_state
 from tests.conftest import FROZEN_AT, VALID_KEY
 
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -201,7 +202,7 @@ def test_failed_load_gets_500_once_logged(
         "message": Outcome.UNEXPECTED_ERROR.message,
         "data": None,
     }
-    assert "see the log" in first.headers["x-mock-reason"]
+    assert "See the server log" in first.headers["x-mock-reason"]
     assert first.headers["x-request-id"]
     assert second.status_code == 500
     assert len(attempts) == 1
@@ -254,3 +255,35 @@ def test_concurrent_requests_share_one_load(lazy_settings: Settings) -> None:
 
     assert statuses == [200, 200, 200]
     assert len(builds) == 1
+
+
+def test_failed_shutdown_reported(
+    lazy_settings: Settings,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    state = build_state(lazy_settings)
+
+    async def fail_close() -> None:
+        raise ConnectionError("store gone")
+
+    monkeypatch.setattr(state.store, "close", fail_close)
+    app = create_lazy_app(lazy_settings, state)
+    incoming = [{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}]
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return incoming.pop(0)
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    with caplog.at_level(logging.INFO, logger="mockserver"):
+        asyncio.run(app({"type": "lifespan"}, receive, send))
+
+    assert [message["type"] for message in sent] == [
+        "lifespan.startup.complete",
+        "lifespan.shutdown.failed",
+    ]
+    assert sent[1]["message"] == "store gone"
+    assert "shutdown work failed" in caplog.text
