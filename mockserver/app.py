@@ -1,8 +1,7 @@
 """Build the ASGI application: the emulated API, health and control routes."""
 
-import logging
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,21 +16,44 @@ from mockserver.http.api_docs import (
     without_validation_responses,
 )
 from mockserver.http.control import control_router, health_router
-from mockserver.http.cors import api_policy, control_policy, parse_origins
-from mockserver.http.dispatch import DispatchingFastAPI
+from mockserver.http.cors import control_policy, parse_origins
+from mockserver.http.dispatch import DispatchMiddleware, build_tracking_app
 from mockserver.http.errors import install_error_handlers
-from mockserver.http.observed import ObservedTrackingApp
+from mockserver.http.tracking import Receive, Scope, Send, TrackingApp
+from mockserver.lifespan import server_lifespan
 from mockserver.outcomes import Outcome
 from mockserver.references import Reference, ReferenceType
 from mockserver.selection import Decision, Lookup
 from mockserver.settings import Settings
 from mockserver.state import MockState, build_state
 
-logger = logging.getLogger(__name__)
-
 # The shipment shown in the OpenAPI examples, at a fixed instant.
 _EXAMPLE_REFERENCE = Reference("MSKU7868382", ReferenceType.CONTAINER, type_given=True)
 _EXAMPLE_TIME = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+
+
+class DispatchingFastAPI(FastAPI):
+    """FastAPI that hands every request to its `dispatch` middleware first.
+
+    Middleware added with `add_middleware` wraps only FastAPI's own stack, so
+    requests to the emulated API would still pass Starlette's error,
+    telemetry and body-limit layers on the way in. Dispatching in `__call__`
+    skips them: the tracking app catches its own errors and reads no body.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.dispatch: DispatchMiddleware | None = None
+
+    async def serve_routes(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve the request with FastAPI's own stack, skipping `dispatch`."""
+        await super().__call__(scope, receive, send)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.dispatch is None:
+            await self.serve_routes(scope, receive, send)
+        else:
+            await self.dispatch(scope, receive, send)
 
 
 def create_app(
@@ -40,39 +62,44 @@ def create_app(
     *,
     asgi_fast_path: bool = True,
 ) -> FastAPI:
-    """Return the mock's ASGI application.
+    """Return the mock's ASGI application, with every route built at once.
 
-    With `asgi_fast_path` (the default) requests under /tracking/v1 bypass
-    FastAPI's routing; without it the documented FastAPI route serves them.
-    Both call the same handler and return the same bytes.
+    With `asgi_fast_path` (the default) requests under /tracking/v1 and
+    GET /health bypass FastAPI's routing; without it the documented FastAPI
+    routes serve them. Both call the same handlers and return the same bytes.
+    The command line serves `mockserver.http.lazy.LazyApp` instead, which
+    builds the FastAPI part on first need.
     """
     settings = settings or Settings()
     state = state or build_state(settings)
-    tracking = ObservedTrackingApp(
-        state.selector,
-        state.renderer,
-        state.scenarios.keys,
-        state.clock,
-        journal=state.journal if settings.control_plane else None,
-        latency=state.latency,
-        cors=api_policy(parse_origins(settings.cors_origins)),
-    )
+    tracking = build_tracking_app(settings, state)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        logger.info(
-            "qubictron-mock %s ready: seed=%d, %d carriers, %d keys, store=%s",
-            __version__,
-            settings.seed,
-            len(state.scenarios.carriers.carriers),
-            len(state.scenarios.keys.keys),
-            type(state.store).__name__,
-        )
-        _warn_if_control_plane_exposed(settings)
-        yield
-        await state.store.close()
-        logger.info("qubictron-mock stopped")
+        async with server_lifespan(settings, state):
+            yield
 
+    app = build_fastapi_app(settings, state, tracking, lifespan=lifespan)
+    if asgi_fast_path:
+        control_cors = control_policy(parse_origins(settings.control_cors_origins))
+        app.dispatch = DispatchMiddleware(
+            app.serve_routes, tracking, state.store, control_cors
+        )
+    return app
+
+
+def build_fastapi_app(
+    settings: Settings,
+    state: MockState,
+    tracking: TrackingApp,
+    *,
+    lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
+) -> DispatchingFastAPI:
+    """Return the FastAPI app of every route, with no dispatch middleware yet.
+
+    It runs `lifespan` only when given one, so a caller that runs the
+    server's start-up and shutdown work itself passes none.
+    """
     app = DispatchingFastAPI(
         title="Qubictron Container Tracking API (mock)",
         version=__version__,
@@ -82,8 +109,6 @@ def create_app(
         ),
         lifespan=lifespan,
         redirect_slashes=False,
-        tracking=tracking if asgi_fast_path else None,
-        control_cors=control_policy(parse_origins(settings.control_cors_origins)),
     )
     app.state.mock = state
     install_error_handlers(app)
@@ -105,22 +130,11 @@ def create_app(
 def create_app_from_environment() -> FastAPI:
     """Return the app of one uvicorn worker process, configured from the environment.
 
-    `qubictron-mock --workers N` exports its settings as QUBICTRON_MOCK_*
-    variables, and each worker process calls this factory.
+    Any ASGI server can run this factory; it reads the QUBICTRON_MOCK_*
+    variables. `qubictron-mock --workers N` runs the lazy form,
+    `mockserver.http.lazy:create_lazy_app_from_environment`, instead.
     """
     return create_app(Settings())
-
-
-def _warn_if_control_plane_exposed(settings: Settings) -> None:
-    """Warn when anyone who reaches the port can change the mock's state."""
-    loopback = settings.host in ("127.0.0.1", "::1", "localhost")
-    if settings.control_plane and settings.admin_token is None and not loopback:
-        logger.warning(
-            "the control plane under /__mock/ is open to anyone who reaches "
-            "%s:%d; set an admin token or turn it off with --no-control-plane",
-            settings.host,
-            settings.port,
-        )
 
 
 def _success_example(state: MockState) -> Callable[[Outcome], dict[str, Any]]:

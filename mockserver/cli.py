@@ -238,11 +238,11 @@ def _serve(settings: Settings) -> int:
     if settings.workers > 1:
         return _serve_workers(settings)
 
-    from mockserver.app import create_app
+    from mockserver.http.lazy import create_lazy_app
     from mockserver.http.limits import uvicorn_options
 
     skip_unused_record_fields()
-    app = create_app(settings)
+    app = create_lazy_app(settings)
     logger.info("starting on http://%s:%d", settings.host, settings.port)
     uvicorn.run(
         app,
@@ -288,7 +288,7 @@ def _serve_workers(settings: Settings) -> int:
         settings.port,
     )
     uvicorn.run(
-        "mockserver.app:create_app_from_environment",
+        "mockserver.http.lazy:create_lazy_app_from_environment",
         factory=True,
         workers=settings.workers,
         host=settings.host,

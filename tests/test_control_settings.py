@@ -96,7 +96,7 @@ def test_exposed_control_plane_warned(caplog: pytest.LogCaptureFixture) -> None:
     open_settings = Settings(host="0.0.0.0")
     guarded_settings = Settings(host="0.0.0.0", admin_token="tok")
 
-    with caplog.at_level(logging.WARNING, logger="mockserver.app"):
+    with caplog.at_level(logging.WARNING, logger="mockserver.lifespan"):
         with TestClient(create_app(open_settings)):
             pass
         warnings_when_open = len(caplog.records)

@@ -8,7 +8,6 @@ import logging
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import JSONResponse
 
 from mockserver.catalogue import build_catalogue
 from mockserver.control import carriers, clock, delays, journal, keys
@@ -23,7 +22,6 @@ from mockserver.control.inputs import (
     parse_journal_filter,
 )
 from mockserver.http.control_route import (
-    CONTROL_PREFIX,
     ERROR_RESPONSES,
     LOOKUP_RESPONSES,
     ControlEnvelope,
@@ -34,6 +32,8 @@ from mockserver.http.control_route import (
     reject_any_query,
     success,
 )
+from mockserver.http.dispatch import CONTROL_PREFIX
+from mockserver.http.health import HEALTH_PATH, check_health
 
 CONTROL_TAG = "Mock control"
 
@@ -45,19 +45,16 @@ def health_router() -> APIRouter:
     router = APIRouter(tags=["Health"])
 
     @router.get(
-        "/health",
+        HEALTH_PATH,
         summary="Tell whether the server can serve requests",
         description="503 when the usage counters (Redis) cannot be reached.",
         responses={503: {"description": "The counter store is unreachable."}},
     )
     async def health(request: Request) -> Response:
-        store = mock_state(request).store
-        try:
-            await store.ping()
-        except Exception as error:
-            logger.warning("health check failed: counter store unreachable: %s", error)
-            return JSONResponse({"status": "unavailable"}, status_code=503)
-        return JSONResponse({"status": "ok"})
+        prepared = await check_health(mock_state(request).store)
+        return Response(
+            prepared.body, status_code=prepared.status, media_type="application/json"
+        )
 
     return router
 

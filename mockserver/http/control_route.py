@@ -9,7 +9,6 @@ Every control response uses the envelope and is never cached.
 import copy
 import hmac
 import logging
-import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -20,15 +19,13 @@ from pydantic import BaseModel
 
 from mockserver.control.errors import ControlError, unauthorized
 from mockserver.control.inputs import Body, parse_body, reject_query
+from mockserver.http.dispatch import loggable_path
 from mockserver.http.envelope import JSON_CONTENT_TYPE
-from mockserver.keys import mask_key
 from mockserver.outcomes import Outcome
 from mockserver.state import MockState
 
-CONTROL_PREFIX = "/__mock"
 ADMIN_TOKEN_HEADER = "x-admin-token"
 _WWW_AUTHENTICATE = 'Bearer realm="qubictron-mock control plane"'
-_KEY_PATH = re.compile(rf"({CONTROL_PREFIX}/keys/)([^/]+)")
 
 logger = logging.getLogger(__name__)
 
@@ -84,11 +81,6 @@ def failure(error: ControlError) -> Response:
         media_type=JSON_CONTENT_TYPE.decode(),
         headers=headers,
     )
-
-
-def loggable_path(path: str) -> str:
-    """Return `path` with the API key of a /__mock/keys/{key} path masked."""
-    return _KEY_PATH.sub(lambda match: match[1] + mask_key(match[2]), path, count=1)
 
 
 def check_admin_token(request: Request) -> None:

@@ -1,14 +1,17 @@
 """ASGI dispatch: route the emulated API to its handler, guard and log the rest."""
 
 import logging
+import re
 import time
 from typing import Any
 
-from fastapi import FastAPI
-
-from mockserver.http.control import CONTROL_PREFIX
-from mockserver.http.control_route import loggable_path
-from mockserver.http.cors import CorsPolicy, browser_rejection, control_policy
+from mockserver.http.cors import (
+    CorsPolicy,
+    api_policy,
+    browser_rejection,
+    control_policy,
+    parse_origins,
+)
 from mockserver.http.envelope import (
     FORBIDDEN,
     JSON_CONTENT_TYPE,
@@ -18,8 +21,17 @@ from mockserver.http.envelope import (
     header_value,
     loggable,
 )
+from mockserver.http.health import HEALTH_PATH, check_health
 from mockserver.http.limits import read_headers
+from mockserver.http.observed import ObservedTrackingApp
 from mockserver.http.tracking import Receive, Scope, Send, TrackingApp, is_api_path
+from mockserver.keys import mask_key
+from mockserver.settings import Settings
+from mockserver.state import MockState
+from mockserver.store import CounterStore
+
+CONTROL_PREFIX = "/__mock"
+_KEY_PATH = re.compile(rf"({CONTROL_PREFIX}/keys/)([^/]+)")
 
 access_logger = logging.getLogger("mockserver.access")
 
@@ -29,9 +41,28 @@ def is_control_path(path: str) -> bool:
     return path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/")
 
 
-class DispatchMiddleware:
-    """Send /tracking/v1 requests to the tracking app and the rest to FastAPI.
+def loggable_path(path: str) -> str:
+    """Return `path` with the API key of a /__mock/keys/{key} path masked."""
+    return _KEY_PATH.sub(lambda match: match[1] + mask_key(match[2]), path, count=1)
 
+
+def build_tracking_app(settings: Settings, state: MockState) -> ObservedTrackingApp:
+    """Return the app that serves /tracking/v1 with the state's data and settings."""
+    return ObservedTrackingApp(
+        state.selector,
+        state.renderer,
+        state.scenarios.keys,
+        state.clock,
+        journal=state.journal if settings.control_plane else None,
+        latency=state.latency,
+        cors=api_policy(parse_origins(settings.cors_origins)),
+    )
+
+
+class DispatchMiddleware:
+    """Send /tracking/v1 requests to the tracking app and the rest to `app`.
+
+    GET /health is answered here too, so health checks need no FastAPI.
     Responses of the other routes get an `X-Request-Id` header and the same
     one-line access log as the API. Requests to the control plane from
     browser pages of other origins are rejected, and only configured
@@ -39,10 +70,15 @@ class DispatchMiddleware:
     """
 
     def __init__(
-        self, app: Any, tracking: TrackingApp, control_cors: CorsPolicy | None = None
+        self,
+        app: Any,
+        tracking: TrackingApp,
+        store: CounterStore,
+        control_cors: CorsPolicy | None = None,
     ) -> None:
         self.app = app
         self.tracking = tracking
+        self.store = store
         self.control_cors = control_cors or control_policy(())
         self._request_ids = RequestIds()
 
@@ -68,12 +104,15 @@ class DispatchMiddleware:
             await send(message)
 
         try:
+            if scope["method"] == "GET" and scope["path"] == HEALTH_PATH:
+                await send_prepared(await check_health(self.store), send_with_headers)
+                return
             if is_control_path(scope["path"]):
                 origin = headers.get(b"origin")
                 extra_headers.extend(self.control_cors.response_headers(origin))
                 answer = self._control_answer(scope["method"], headers)
                 if answer is not None:
-                    await _send_prepared(answer, send_with_headers)
+                    await send_prepared(answer, send_with_headers)
                     return
             await self.app(scope, receive, send_with_headers)
         finally:
@@ -112,7 +151,8 @@ class DispatchMiddleware:
         return None
 
 
-async def _send_prepared(response: PreparedResponse, send: Send) -> None:
+async def send_prepared(response: PreparedResponse, send: Send) -> None:
+    """Send `response` with its Content-Length."""
     headers = [
         *response.headers,
         (b"content-length", str(len(response.body)).encode("ascii")),
@@ -121,33 +161,3 @@ async def _send_prepared(response: PreparedResponse, send: Send) -> None:
         {"type": "http.response.start", "status": response.status, "headers": headers}
     )
     await send({"type": "http.response.body", "body": response.body})
-
-
-class DispatchingFastAPI(FastAPI):
-    """FastAPI that hands /tracking/v1 to the tracking app before anything else.
-
-    Middleware added with `add_middleware` wraps only FastAPI's own stack, so
-    requests to the emulated API would still pass Starlette's error,
-    telemetry and body-limit layers on the way in. Dispatching in `__call__`
-    skips them: the tracking app catches its own errors and reads no body.
-    """
-
-    def __init__(
-        self,
-        *args: Any,
-        tracking: TrackingApp | None = None,
-        control_cors: CorsPolicy | None = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self._dispatch: DispatchMiddleware | None = None
-        if tracking is not None:
-            self._dispatch = DispatchMiddleware(
-                super().__call__, tracking, control_cors
-            )
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self._dispatch is None:
-            await super().__call__(scope, receive, send)
-        else:
-            await self._dispatch(scope, receive, send)
