@@ -1,10 +1,10 @@
 """ASGI dispatch: route the emulated API to its handler, guard and log the rest."""
 
-import logging
 import re
 import time
 from typing import Any
 
+from mockserver.http.access_log import AccessLine, log_access
 from mockserver.http.cors import (
     CorsPolicy,
     api_policy,
@@ -19,7 +19,6 @@ from mockserver.http.envelope import (
     RequestIds,
     error_body,
     header_value,
-    loggable,
 )
 from mockserver.http.health import HEALTH_PATH, check_health
 from mockserver.http.limits import read_headers
@@ -32,8 +31,6 @@ from mockserver.store import CounterStore
 
 CONTROL_PREFIX = "/__mock"
 _KEY_PATH = re.compile(rf"({CONTROL_PREFIX}/keys/)([^/]+)")
-
-access_logger = logging.getLogger("mockserver.access")
 
 
 def is_control_path(path: str) -> bool:
@@ -116,14 +113,15 @@ class DispatchMiddleware:
                     return
             await self.app(scope, receive, send_with_headers)
         finally:
-            access_logger.info(
-                "%s %s %d - %.2fms id=%s",
-                loggable(scope["method"]),
-                loggable(loggable_path(scope["path"])),
+            line = AccessLine(
+                scope["method"],
+                loggable_path(scope["path"]),
                 status,
-                (time.perf_counter() - started) * 1000,
-                request_id.decode("ascii"),
+                "-",
+                time.perf_counter() - started,
+                request_id,
             )
+            log_access(line)
 
     def _control_answer(
         self, method: str, headers: dict[bytes, bytes]
