@@ -150,20 +150,17 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--duration",
         type=float,
-        default=DEFAULT_SECONDS,
         help=f"seconds of each wrk run (default {DEFAULT_SECONDS:g})",
     )
     parser.add_argument(
         "--repeat",
         type=int,
-        default=DEFAULT_REPEAT,
         help=f"runs of each measurement; the median is shown (default "
         f"{DEFAULT_REPEAT})",
     )
     parser.add_argument(
         "--cold-starts",
         type=int,
-        default=DEFAULT_COLD_STARTS,
         help=f"server starts to time; the median is shown (default "
         f"{DEFAULT_COLD_STARTS})",
     )
@@ -171,7 +168,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="1-second runs, once each, one cold start, 1 s of warm-up",
+        help="1-second runs, once each, one cold start, 1 s of warm-up; "
+        "--duration, --repeat and --cold-starts still win",
     )
     parser.add_argument(
         "--workloads",
@@ -215,9 +213,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "(default: a temporary folder, removed at the end)",
     )
 
+    defaults = (DEFAULT_SECONDS, DEFAULT_REPEAT, DEFAULT_COLD_STARTS)
     args = parser.parse_args(argv)
-    if args.quick:
-        args.duration, args.repeat, args.cold_starts = 1.0, 1, 1
+    # Flags given explicitly win over --quick's choices and the defaults.
+    chosen = (1.0, 1, 1) if args.quick else defaults
+    for name, value in zip(("duration", "repeat", "cold_starts"), chosen, strict=True):
+        if getattr(args, name) is None:
+            setattr(args, name, value)
     return args
 
 
