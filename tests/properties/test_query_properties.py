@@ -78,3 +78,26 @@ def test_repeated_name_rejected(name: str, first: str, second: str) -> None:
         assert error.outcome is Outcome.WRONG_PARAMETERS
     else:
         raise AssertionError("a repeated parameter was accepted")
+
+
+def escaped_but_separators(raw: bytes) -> bytes:
+    """Percent-encode every byte except `&` and `=`, so the fields stay."""
+    return b"".join(
+        bytes([byte]) if byte in b"&=" else b"%%%02X" % byte for byte in raw
+    )
+
+
+def outcome_of(raw: bytes) -> QueryParameters | tuple[Outcome, str]:
+    try:
+        return parse_query(raw)
+    except OutcomeError as error:
+        return error.outcome, error.reason
+
+
+@given(query_bytes.map(lambda raw: raw.replace(b"%", b"").replace(b"+", b"")))
+def test_unescaped_text_read_alike(raw: bytes) -> None:
+    escaped = escaped_but_separators(raw)
+    if len(escaped) > MAX_QUERY_BYTES:
+        return
+
+    assert outcome_of(raw) == outcome_of(escaped)
