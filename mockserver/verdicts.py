@@ -1,4 +1,4 @@
-"""What a request's parameters lead to (steps 5 to 7 of outcome selection).
+"""The verdict of a request's parameters (steps 5 to 7 of outcome selection).
 
 The parameter, carrier and reference checks read only the query string,
 the carrier registry and the magic numbers. Test loops and load tests send
@@ -8,6 +8,7 @@ for recent query strings.
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
 from mockserver.carriers import STATE_OUTCOMES, Carrier, CarrierRegistry
 from mockserver.magic import MagicNumbers
@@ -24,6 +25,9 @@ AUTO_CARRIER = "AUTO"
 # Query strings whose checks are kept. Each entry takes a few hundred bytes
 # plus its query string (at most MAX_QUERY_BYTES), an estimate.
 DEFAULT_MAX_CHECKED_QUERIES = 1024
+# The parameters that steps 5 to 7 read: reference number, reference type,
+# carrier code, and the names of the parameters that were not UTF-8.
+VerdictKey = tuple[str | None, str | None, str | None, frozenset[str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,8 +173,12 @@ def check_query(
 class QueryChecks:
     """`check_query` for recent query strings, kept until a carrier changes.
 
-    At most `max_entries` query strings are kept; the oldest goes first.
-    A change of carrier state (the registry's `version`) drops them all.
+    Two bounded stores keep results, each of at most `max_entries` and
+    dropping its oldest entry first: the checks by raw query string, and
+    the verdicts by the parameters that decide them. So requests that
+    differ only in their key, such as one reference tracked with many
+    keys, read the query string but share the parameter checks. A change
+    of carrier state (the registry's `version`) drops everything kept.
     """
 
     def __init__(
@@ -184,18 +192,45 @@ class QueryChecks:
         self._max_entries = max_entries
         self._version = carriers.version
         self._checked: OrderedDict[bytes, CheckedQuery] = OrderedDict()
+        self._verdicts: OrderedDict[VerdictKey, Verdict] = OrderedDict()
 
     def check(self, query_string: bytes) -> CheckedQuery:
         """Return the checks of `query_string`, running them if not kept."""
         if self._carriers.version != self._version:
             self._checked.clear()
+            self._verdicts.clear()
             self._version = self._carriers.version
         checked = self._checked.get(query_string)
         if checked is None:
-            checked = check_query(query_string, self._carriers, self._magic)
-            if len(self._checked) >= self._max_entries:
-                # An OrderedDict drops its oldest entry in constant time,
-                # where a plain dict scans past the slots of earlier ones.
-                self._checked.popitem(last=False)
-            self._checked[query_string] = checked
+            checked = self._check_anew(query_string)
+            self._remember(self._checked, query_string, checked)
         return checked
+
+    def _check_anew(self, query_string: bytes) -> CheckedQuery:
+        try:
+            parameters = parse_query(query_string)
+        except OutcomeError as error:
+            return CheckedQuery(None, Verdict(error.outcome, error.reason))
+        key = verdict_key(parameters)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = evaluate_parameters(parameters, self._carriers, self._magic)
+            self._remember(self._verdicts, key, verdict)
+        return CheckedQuery(parameters, verdict)
+
+    def _remember(self, store: OrderedDict[Any, Any], key: Any, value: Any) -> None:
+        if len(store) >= self._max_entries:
+            # An OrderedDict drops its oldest entry in constant time,
+            # where a plain dict scans past the slots of earlier ones.
+            store.popitem(last=False)
+        store[key] = value
+
+
+def verdict_key(parameters: QueryParameters) -> VerdictKey:
+    """Return what `evaluate_parameters` reads of `parameters`: all but the key."""
+    return (
+        parameters.get("reference_number"),
+        parameters.get("reference_type"),
+        parameters.get("carrier_code"),
+        parameters.undecodable,
+    )

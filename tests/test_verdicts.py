@@ -3,7 +3,7 @@
 from mockserver.carriers import CarrierState
 from mockserver.outcomes import Outcome
 from mockserver.scenario_files import load_scenarios
-from mockserver.verdicts import QueryChecks, check_query
+from mockserver.verdicts import QueryChecks, check_query, verdict_key
 
 OK_QUERY = b"api_key=mock-valid-key&reference_number=MSKU7868382"
 
@@ -61,3 +61,27 @@ def test_oldest_goes_when_full() -> None:
 
     assert checks.check(b"reference_number=MSKU7868383") is second
     assert checks.check(b"reference_number=MSKU7868382") is not first
+
+
+def test_keys_share_parameter_verdict() -> None:
+    checks = fresh_checks()
+    first = checks.check(b"api_key=a&reference_number=MSKU7868382")
+    second = checks.check(b"reference_number=MSKU7868382&api_key=b")
+
+    assert first is not second
+    assert first.verdict is second.verdict
+    assert second.parameters is not None
+    assert second.parameters.get("api_key") == "b"
+
+
+def test_verdict_key_leaves_out_key() -> None:
+    scenarios = load_scenarios()
+    checked = check_query(OK_QUERY, scenarios.carriers, scenarios.magic)
+
+    assert checked.parameters is not None
+    assert verdict_key(checked.parameters) == (
+        "MSKU7868382",
+        None,
+        None,
+        frozenset(),
+    )
