@@ -5,6 +5,11 @@ line or header of any size and waits for a head forever, so one client can
 exhaust memory or hold connections open. This subclass rejects a head that
 breaks a limit of `mockserver.http.limits`, with the API's envelope and
 `Connection: close`, before the application receives it.
+
+uvicorn also writes its 400 for bytes it cannot parse at once, in the
+middle of a response still in progress. Here a rejection waits for the
+responses before it, and a request whose own body cannot be parsed is
+withdrawn before its application code runs, so it counts nothing.
 """
 
 import http
@@ -74,6 +79,14 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         self._head_first_read = 0
         self._head_later_reads = 0
         self._rejection: _Rejection | None = None
+        # A rejection that waits for the response in progress to be sent.
+        self._deferred_rejection: _Rejection | None = None
+        # Whether the body of the latest request is still being parsed.
+        self._body_pending = False
+        self._tasks_before_read: set[Any] = set()
+        # Requests whose application task has started, and those withdrawn.
+        self._started_cycles: list[Any] = []
+        self._withdrawn_cycles: list[Any] = []
         # Also closes a connection on which no request ever starts.
         self._head_timer: Any = self.loop.call_later(
             self.header_timeout, self._on_header_timeout
@@ -84,16 +97,20 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
+        if self._deferred_rejection is not None:
+            # The connection closes once the response in progress is sent.
+            return
         self._read_bytes = len(data)
         if self._head_open:
             self._head_later_reads += len(data)
+        self._tasks_before_read = set(self.tasks)
         super().data_received(data)
         if (
             self._head_open
             and self._head_later_reads > self.max_head_bytes
             and not self.transport.is_closing()
         ):
-            self._send_rejection(self._head_too_large(self._head_later_reads))
+            self._reject(self._head_too_large(self._head_later_reads))
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
@@ -123,6 +140,7 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
 
     def on_headers_complete(self) -> None:
         self._head_open = False
+        self._body_pending = True
         # Reads of at most the limit in total cannot hold a head over it, so
         # the exact size is computed only for heads that might be too large.
         if self._head_first_read + self._head_later_reads > self.max_head_bytes:
@@ -135,6 +153,24 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
                 raise _HeadRejected
         super().on_headers_complete()
 
+    def on_message_complete(self) -> None:
+        self._body_pending = False
+        super().on_message_complete()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        rejection = self._deferred_rejection
+        if rejection is not None and not self._response_in_progress():
+            self._deferred_rejection = None
+            self._send_rejection(rejection)
+
+    def _start_asgi_task(self, cycle: Any, app: Any) -> None:
+        super()._start_asgi_task(cycle, app)
+        self._started_cycles = [
+            started for started in self._started_cycles if not started.response_complete
+        ]
+        self._started_cycles.append(cycle)
+
     def send_400_response(self, msg: str) -> None:
         # uvicorn calls this on every parser error, including the ones that
         # the callbacks above raise to stop parsing.
@@ -144,7 +180,50 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
             "The request is not valid HTTP/1.1.",
             "request is not valid HTTP/1.1",
         )
+        if self._body_pending and self.cycle is not None:
+            # The error is in the latest request's own body, so that request
+            # gets the rejection instead of a response.
+            self._withdraw_latest_request()
+        self._reject(rejection)
+
+    def _reject(self, rejection: _Rejection) -> None:
+        """Send `rejection` now, or after the response in progress is sent."""
+        if self._response_in_progress():
+            # Writing it now would interleave it with that response.
+            self._deferred_rejection = rejection
+            self.flow.pause_reading()
+            return
         self._send_rejection(rejection)
+
+    def _response_in_progress(self) -> bool:
+        """Tell whether a request's response is still to be sent in full.
+
+        A request's task may still run after its response is sent, so the
+        responses are checked, not the tasks.
+        """
+        if self.pipeline:
+            return True
+        return any(
+            not cycle.response_complete and cycle not in self._withdrawn_cycles
+            for cycle in self._started_cycles
+        )
+
+    def _withdraw_latest_request(self) -> None:
+        """Stop the latest request before its application code runs.
+
+        A request waiting behind another is taken out of the queue. A
+        request whose task was created in this read has not run yet, so
+        cancelling the task keeps it from counting or billing anything.
+        """
+        cycle = self.cycle
+        queued = [entry for entry in self.pipeline if entry[0] is cycle]
+        for entry in queued:
+            self.pipeline.remove(entry)
+        if queued:
+            return
+        for task in self.tasks - self._tasks_before_read:
+            task.cancel()
+        self._withdrawn_cycles.append(cycle)
 
     def _head_too_large(self, size: int) -> _Rejection:
         return _Rejection(
@@ -171,7 +250,7 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
             # rest of its time.
             self._head_timer = self.loop.call_later(remaining, self._on_header_timeout)
             return
-        self._send_rejection(
+        self._reject(
             _Rejection(
                 408,
                 REQUEST_TIMEOUT,
@@ -189,11 +268,6 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
     def _send_rejection(self, rejection: _Rejection) -> None:
         client = f"{self.client[0]}:{self.client[1]}" if self.client else "unknown"
         logger.warning("rejected request from %s: %s", client, rejection.reason)
-        if self.cycle is not None and not self.cycle.response_complete:
-            # A pipelined response is still being written; a second one
-            # would interleave with it, so the connection is only closed.
-            self.transport.close()
-            return
         request_id = self.request_ids.choose(None)
         body = error_body(rejection.status_code, rejection.message)
         phrase = http.HTTPStatus(rejection.status).phrase.encode("ascii")

@@ -256,6 +256,48 @@ def test_pipelined_requests_in_order(server: LiveServer) -> None:
     assert result.closed
 
 
+# Bytes after a complete head that the HTTP parser rejects.
+UNPARSEABLE_AFTER_HEAD = {
+    "unknown transfer coding": b"Transfer-Encoding: gzip\r\n\r\n",
+    "broken chunk": b"Transfer-Encoding: chunked\r\n\r\nzz\r\n",
+}
+
+
+@pytest.mark.parametrize(
+    "tail", UNPARSEABLE_AFTER_HEAD.values(), ids=list(UNPARSEABLE_AFTER_HEAD)
+)
+def test_unparseable_body_only_400(server: LiveServer, tail: bytes) -> None:
+    before = usage(server)
+    head = b"GET " + OCEAN + QUERY + b" HTTP/1.1\r\nHost: x\r\n"
+    result = exchange(server.address, head + tail)
+
+    assert_envelope(result.only, 400, "BAD_REQUEST")
+    assert result.closed
+    assert usage(server) == before
+
+
+def test_unparseable_request_after_answers(server: LiveServer) -> None:
+    used, _ = usage(server)
+    request = b"GET " + OCEAN + QUERY + b" HTTP/1.1\r\nHost: x\r\n\r\n"
+    result = exchange(server.address, request + request + b"FOO / HTTP/1.1\r\n\r\n")
+
+    assert [response.status for response in result.responses] == [200, 200, 400]
+    assert_envelope(result.responses[2], 400, "BAD_REQUEST")
+    assert result.closed
+    assert usage(server)[0] == used + 2
+
+
+def test_queued_request_with_broken_body(server: LiveServer) -> None:
+    used, _ = usage(server)
+    head = b"GET " + OCEAN + QUERY + b" HTTP/1.1\r\nHost: x\r\n"
+    broken = UNPARSEABLE_AFTER_HEAD["broken chunk"]
+    result = exchange(server.address, head + b"\r\n" + head + broken)
+
+    assert [response.status for response in result.responses] == [200, 400]
+    assert result.closed
+    assert usage(server)[0] == used + 1
+
+
 def test_http_10_answered_and_closed(server: LiveServer) -> None:
     result = exchange(
         server.address,
