@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from mockserver.control.errors import ControlError, unauthorized
 from mockserver.control.inputs import Body, parse_body, reject_query
 from mockserver.http.dispatch import loggable_path
-from mockserver.http.envelope import JSON_CONTENT_TYPE
+from mockserver.http.envelope import JSON_CONTENT_TYPE, MAX_REASON_LENGTH, loggable
 from mockserver.outcomes import Outcome
 from mockserver.state import MockState
 
@@ -120,9 +120,9 @@ class ControlRoute(APIRoute):
             except ControlError as error:
                 logger.info(
                     "control request %s %s rejected: %s",
-                    request.method,
-                    loggable_path(request.url.path),
-                    error.message,
+                    loggable(request.method),
+                    loggable(loggable_path(request.url.path)),
+                    loggable(error.message, MAX_REASON_LENGTH),
                 )
                 return failure(error)
             except Exception:
@@ -130,8 +130,8 @@ class ControlRoute(APIRoute):
                 # line shows the path with its key masked.
                 logger.exception(
                     "control request %s %s failed",
-                    request.method,
-                    loggable_path(request.url.path),
+                    loggable(request.method),
+                    loggable(loggable_path(request.url.path)),
                 )
                 outcome = Outcome.UNEXPECTED_ERROR
                 return failure(

@@ -61,3 +61,24 @@ def test_unexpected_error_logged(
     errors = [r for r in caplog.records if r.levelno == logging.ERROR]
     assert len(errors) == 1
     assert errors[0].exc_info is not None
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("PATCH", "/__mock/keys/abc%0Aforged"), ("PUT", "/__mock/carriers/%00")],
+)
+def test_control_rejection_line_clean(
+    client: TestClient, caplog: pytest.LogCaptureFixture, method: str, path: str
+) -> None:
+    with caplog.at_level(logging.INFO):
+        response = client.request(method, path, json={"state": "active"})
+
+    messages = [
+        record.getMessage()
+        for record in caplog.records
+        if record.name.startswith("mockserver")
+    ]
+    assert response.status_code in (400, 404)
+    assert any("rejected" in message for message in messages)
+    for message in messages:
+        assert message.isprintable(), message
