@@ -16,9 +16,9 @@ from mockserver.http.envelope import (
     FORBIDDEN,
     JSON_CONTENT_TYPE,
     PreparedResponse,
-    RequestIds,
     error_body,
     header_value,
+    process_request_ids,
 )
 from mockserver.http.health import HEALTH_PATH, check_health
 from mockserver.http.limits import read_headers
@@ -77,7 +77,7 @@ class DispatchMiddleware:
         self.tracking = tracking
         self.store = store
         self.control_cors = control_cors or control_policy(())
-        self._request_ids = RequestIds()
+        self._request_ids = process_request_ids()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -1,5 +1,6 @@
 """Prepared responses, safe header values, and the envelope of HTTP-level errors."""
 
+import functools
 import itertools
 import os
 import re
@@ -82,3 +83,13 @@ class RequestIds:
             if _SAFE_REQUEST_ID.fullmatch(text):
                 return client_value
         return f"{self._prefix}-{next(self._counter):08d}".encode("ascii")
+
+
+@functools.cache
+def process_request_ids() -> RequestIds:
+    """Return the request ids that every part of this process issues from.
+
+    One source gives every response of a process the same id prefix, so
+    the ids of a log read in order, whichever layer answered.
+    """
+    return RequestIds()

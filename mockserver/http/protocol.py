@@ -30,6 +30,7 @@ from mockserver.http.envelope import (
     RequestIds,
     error_body,
     header_value,
+    process_request_ids,
 )
 from mockserver.http.limits import (
     DEFAULT_HEADER_TIMEOUT_SECONDS,
@@ -68,7 +69,7 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
     max_target_bytes: ClassVar[int] = MAX_TARGET_BYTES
     max_head_bytes: ClassVar[int] = MAX_HEAD_BYTES
     header_timeout: ClassVar[float] = DEFAULT_HEADER_TIMEOUT_SECONDS
-    request_ids: ClassVar[RequestIds] = RequestIds()
+    request_ids: ClassVar[RequestIds] = process_request_ids()
 
     def connection_made(self, transport: Any) -> None:
         super().connection_made(transport)

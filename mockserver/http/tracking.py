@@ -21,10 +21,10 @@ from mockserver.http.envelope import (
     METHOD_NOT_ALLOWED,
     NOT_FOUND,
     PreparedResponse,
-    RequestIds,
     error_body,
     header_value,
     loggable,
+    process_request_ids,
 )
 from mockserver.http.limits import read_headers, tracking_request
 from mockserver.keys import KeyRegistry, mask_key
@@ -90,7 +90,7 @@ class TrackingApp:
         self._keys = keys
         self._clock = clock
         self._cors = cors or api_policy((ANY_ORIGIN,))
-        self._request_ids = RequestIds()
+        self._request_ids = process_request_ids()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:

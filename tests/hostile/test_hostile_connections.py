@@ -375,3 +375,15 @@ def test_server_survives_everything(server: LiveServer) -> None:
     assert response.status == 200
     assert server.process.poll() is None
     assert "Traceback" not in server.log()
+
+
+def test_request_ids_share_one_prefix(server: LiveServer) -> None:
+    answers = [
+        exchange(server.address, get(OCEAN + QUERY)).only,
+        exchange(server.address, get(b"/health")).only,
+        exchange(server.address, get(OCEAN + b"?x=" + b"a" * MAX_TARGET_BYTES)).only,
+    ]
+
+    prefixes = {answer.headers["x-request-id"].split("-")[0] for answer in answers}
+    assert [answer.status for answer in answers] == [200, 200, 414]
+    assert len(prefixes) == 1
