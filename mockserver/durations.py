@@ -26,7 +26,10 @@ _ISO_CALENDAR_UNITS = re.compile(r"P[^T]*[YM]", re.IGNORECASE)
 _RFC3339 = re.compile(
     r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2})"
 )
-DELAY_FORMS = "whole or decimal milliseconds (250), 250ms or 2s"
+_OFFSET = re.compile(r"[+-](\d{2}):(\d{2})$")
+DELAY_FORMS = (
+    "milliseconds with at most 6 decimals (250 or 2.5), 250ms or 2s"
+)
 
 
 def parse_delay(text: str) -> float:
@@ -82,6 +85,11 @@ def parse_instant(text: str) -> datetime:
                 f"{stripped[:40]!r} has no time zone; add Z or an offset, as in {hint}"
             )
         raise ValueError(f"{stripped[:40]!r} is not an RFC 3339 time; use {hint}")
+    offset = _OFFSET.search(stripped)
+    if offset is not None and (int(offset[1]) > 23 or int(offset[2]) > 59):
+        raise ValueError(
+            f"time zone offset {offset[0]} is out of range; use -23:59 to +23:59"
+        )
     try:
         return datetime.fromisoformat(stripped.upper().replace(" ", "T"))
     except ValueError as error:

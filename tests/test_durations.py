@@ -30,7 +30,9 @@ def test_delay_parsed(text: str, seconds: float) -> None:
     assert parse_delay(text) == pytest.approx(seconds)
 
 
-@pytest.mark.parametrize("text", ["", "-1", "1m", "2 sec", "1e3", "abc", "1" * 10])
+@pytest.mark.parametrize(
+    "text", ["", "-1", "1m", "2 sec", "1e3", "abc", "1" * 10, "1.0000001"]
+)
 def test_delay_rejected(text: str) -> None:
     with pytest.raises(ValueError, match="is not a delay; use"):
         parse_delay(text)
@@ -94,6 +96,8 @@ def test_instant_parsed(text: str, expected: datetime) -> None:
         ("2026-03-01", "is not an RFC 3339 time"),
         ("next week", "is not an RFC 3339 time"),
         ("2026-02-30T00:00:00Z", "is not a valid time"),
+        ("2026-03-01T12:00:00+25:00", "offset \\+25:00 is out of range"),
+        ("2026-03-01T12:00:00-01:60", "offset -01:60 is out of range"),
     ],
 )
 def test_instant_rejected(text: str, message: str) -> None:
