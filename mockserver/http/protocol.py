@@ -15,6 +15,7 @@ withdrawn before its application code runs, so it counts nothing.
 import http
 import logging
 import os
+import time
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -116,7 +117,8 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self._head_open = True
-        self._head_started = self.loop.time()
+        # time.monotonic(), not loop.time(): uvloop counts whole milliseconds.
+        self._head_started = time.monotonic()
         self._heads_begun += 1
         self._head_first_read = self._read_bytes
         self._head_later_reads = 0
@@ -245,7 +247,7 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
                 # requests, uvicorn's keep-alive timeout closes idle ones.
                 self.transport.close()
             return
-        remaining = self._head_started + self.header_timeout - self.loop.time()
+        remaining = self._head_started + self.header_timeout - time.monotonic()
         if remaining > 0:
             # The open head began after the timer was set, so wait for the
             # rest of its time.
@@ -285,7 +287,7 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         self.transport.write(b"\r\n".join(lines) + b"\r\n\r\n" + body)
         self.transport.close()
         method, path = self._rejected_request_line(rejection)
-        seconds = self.loop.time() - self._head_started if self._heads_begun else 0.0
+        seconds = time.monotonic() - self._head_started if self._heads_begun else 0.0
         line = AccessLine(
             method, path, rejection.status, rejection.status_code, seconds, request_id
         )
