@@ -90,6 +90,6 @@ def process_request_ids() -> RequestIds:
     """Return the request ids that every part of this process issues from.
 
     One source gives every response of a process the same id prefix, so
-    the ids of a log read in order, whichever layer answered.
+    the ids of a log read in order, whichever layer sent the response.
     """
     return RequestIds()
