@@ -59,7 +59,7 @@ def build_tracking_app(settings: Settings, state: MockState) -> ObservedTracking
 class DispatchMiddleware:
     """Send /tracking/v1 requests to the tracking app and the rest to `app`.
 
-    GET /health is answered here too, so health checks need no FastAPI.
+    GET /health is handled here too, so health checks need no FastAPI.
     Responses of the other routes get an `X-Request-Id` header and the same
     one-line access log as the API. Requests to the control plane from
     browser pages of other origins are rejected, and only configured
