@@ -27,9 +27,7 @@ _RFC3339 = re.compile(
     r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2})"
 )
 _OFFSET = re.compile(r"[+-](\d{2}):(\d{2})$")
-DELAY_FORMS = (
-    "milliseconds with at most 6 decimals (250 or 2.5), 250ms or 2s"
-)
+DELAY_FORMS = "milliseconds with at most 6 decimals (250 or 2.5), 250ms or 2s"
 
 
 def parse_delay(text: str) -> float:
