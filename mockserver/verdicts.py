@@ -159,19 +159,8 @@ class CheckedQuery:
     verdict: Verdict
 
 
-def check_query(
-    query_string: bytes, carriers: CarrierRegistry, magic: MagicNumbers
-) -> CheckedQuery:
-    """Read a raw query string and run the parameter checks on it."""
-    try:
-        parameters = parse_query(query_string)
-    except OutcomeError as error:
-        return CheckedQuery(None, Verdict(error.outcome, error.reason))
-    return CheckedQuery(parameters, evaluate_parameters(parameters, carriers, magic))
-
-
 class QueryChecks:
-    """`check_query` for recent query strings, kept until a carrier changes.
+    """The reading and parameter checks of query strings, kept for recent ones.
 
     Two bounded stores keep results, each of at most `max_entries` and
     dropping its oldest entry first: the checks by raw query string, and
@@ -195,7 +184,7 @@ class QueryChecks:
         self._verdicts: OrderedDict[VerdictKey, Verdict] = OrderedDict()
 
     def check(self, query_string: bytes) -> CheckedQuery:
-        """Return the checks of `query_string`, running them if not kept."""
+        """Return the checks of a raw query string, running them if not kept."""
         if self._carriers.version != self._version:
             self._checked.clear()
             self._verdicts.clear()

@@ -3,7 +3,7 @@
 from mockserver.carriers import CarrierState
 from mockserver.outcomes import Outcome
 from mockserver.scenario_files import load_scenarios
-from mockserver.verdicts import QueryChecks, check_query, verdict_key
+from mockserver.verdicts import QueryChecks, verdict_key
 
 OK_QUERY = b"api_key=mock-valid-key&reference_number=MSKU7868382"
 
@@ -14,8 +14,7 @@ def fresh_checks(max_entries: int = 8) -> QueryChecks:
 
 
 def test_check_reads_parameters() -> None:
-    scenarios = load_scenarios()
-    checked = check_query(OK_QUERY, scenarios.carriers, scenarios.magic)
+    checked = fresh_checks().check(OK_QUERY)
 
     assert checked.parameters is not None
     assert checked.parameters.get("api_key") == "mock-valid-key"
@@ -25,8 +24,7 @@ def test_check_reads_parameters() -> None:
 
 
 def test_unreadable_query_has_no_parameters() -> None:
-    scenarios = load_scenarios()
-    checked = check_query(b"reference_number=%zz", scenarios.carriers, scenarios.magic)
+    checked = fresh_checks().check(b"reference_number=%zz")
 
     assert checked.parameters is None
     assert checked.verdict.outcome is Outcome.WRONG_PARAMETERS
@@ -75,8 +73,7 @@ def test_keys_share_parameter_verdict() -> None:
 
 
 def test_verdict_key_leaves_out_key() -> None:
-    scenarios = load_scenarios()
-    checked = check_query(OK_QUERY, scenarios.carriers, scenarios.magic)
+    checked = fresh_checks().check(OK_QUERY)
 
     assert checked.parameters is not None
     assert verdict_key(checked.parameters) == (
