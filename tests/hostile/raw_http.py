@@ -105,3 +105,20 @@ def get(target: bytes, *headers: bytes, version: bytes = b"HTTP/1.1") -> bytes:
     lines = [b"GET " + target + b" " + version, b"Host: 127.0.0.1", *headers]
     lines.append(b"Connection: close")
     return b"\r\n".join(lines) + b"\r\n\r\n"
+
+
+def send_endless_header(sock: socket.socket, chunks: int = 64) -> int:
+    """Send a header value that never ends, in chunks of 512 KiB.
+
+    Returns how many chunks were sent before the server closed the
+    connection, or `chunks` when it never did.
+    """
+    sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nX-Endless: ")
+    sent = 0
+    try:
+        for _ in range(chunks):
+            sock.sendall(b"a" * 512 * 1024)
+            sent += 1
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+    return sent

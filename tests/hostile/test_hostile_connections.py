@@ -12,7 +12,13 @@ import pytest
 
 from mockserver.http.limits import MAX_HEAD_BYTES, MAX_TARGET_BYTES
 from tests.hostile.live import LiveServer, live_server
-from tests.hostile.raw_http import connect, exchange, get, read_all
+from tests.hostile.raw_http import (
+    connect,
+    exchange,
+    get,
+    read_all,
+    send_endless_header,
+)
 
 HEADER_TIMEOUT_SECONDS = 1.0
 OCEAN = b"/tracking/v1/ocean"
@@ -112,14 +118,7 @@ def test_many_headers_431(server: LiveServer) -> None:
 def test_endless_header_bounded(server: LiveServer) -> None:
     before = server.rss_kib()
     with connect(server.address) as sock:
-        sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nX-Endless: ")
-        sent = 0
-        try:
-            for _ in range(64):
-                sock.sendall(b"a" * 512 * 1024)
-                sent += 1
-        except (BrokenPipeError, ConnectionResetError):
-            pass
+        sent = send_endless_header(sock)
         result = read_all(sock)
 
     assert sent < 64

@@ -5,7 +5,13 @@ import sys
 import pytest
 
 from mockserver.http.limits import MAX_HEAD_BYTES, uvicorn_options
-from tests.hostile.raw_http import connect, exchange, get, read_all
+from tests.hostile.raw_http import (
+    connect,
+    exchange,
+    get,
+    read_all,
+    send_endless_header,
+)
 from tests.servers import running_server
 
 pytestmark = pytest.mark.slow
@@ -45,14 +51,7 @@ def test_h11_endless_header_closed() -> None:
     with running_server(H11_COMMAND) as base_url:
         port = int(base_url.rsplit(":", 1)[1])
         with connect(("127.0.0.1", port)) as sock:
-            sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nX-Endless: ")
-            sent = 0
-            try:
-                for _ in range(64):
-                    sock.sendall(b"a" * 512 * 1024)
-                    sent += 1
-            except (BrokenPipeError, ConnectionResetError):
-                pass
+            sent = send_endless_header(sock)
             result = read_all(sock)
         after = exchange(("127.0.0.1", port), get(b"/health")).only
 
