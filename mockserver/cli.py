@@ -251,7 +251,7 @@ def _serve(settings: Settings) -> int:
         log_config=None,
         access_log=False,
         server_header=False,
-        **uvicorn_options(settings.header_timeout),
+        **uvicorn_options(settings.header_timeout, tracking=app.direct_tracking),
     )
     return 0
 

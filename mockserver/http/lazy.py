@@ -32,6 +32,7 @@ from mockserver.lifespan import server_lifespan
 from mockserver.outcomes import Outcome
 from mockserver.settings import Settings
 from mockserver.state import MockState, build_state
+from mockserver.store import MemoryStore
 
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
@@ -71,6 +72,17 @@ class LazyApp:
             self._serve_other_routes, self._tracking, state.store, control_cors
         )
         self._build: asyncio.Task[ASGIApp | None] | None = None
+
+    @property
+    def direct_tracking(self) -> TrackingApp | None:
+        """The API's app if it may respond outside an asyncio task, else None.
+
+        With counters in memory its handling needs no task. The Redis
+        client's time-outs do (`asyncio.timeout` needs the current task).
+        """
+        if isinstance(self._state.store, MemoryStore):
+            return self._tracking
+        return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":

@@ -18,11 +18,14 @@ runs it.
 """
 
 import importlib.util
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mockserver.outcomes import Outcome, OutcomeError
 from mockserver.query import MAX_VALUE_CHARACTERS
 from mockserver.selection import MAX_FORCED_STATUS_LENGTH, TrackingRequest
+
+if TYPE_CHECKING:
+    from mockserver.http.tracking import TrackingApp
 
 MAX_TARGET_BYTES = 8192
 MAX_HEAD_BYTES = 16384
@@ -100,11 +103,17 @@ def _text(value: bytes | None) -> str | None:
     return value.decode("latin-1")
 
 
-def uvicorn_options(header_timeout: float, workers: bool = False) -> dict[str, Any]:
+def uvicorn_options(
+    header_timeout: float,
+    workers: bool = False,
+    tracking: "TrackingApp | None" = None,
+) -> dict[str, Any]:
     """Return the `uvicorn.run` arguments that make the server apply the limits.
 
     With `workers`, the protocol is named by import string, and each worker
-    reads the header timeout from the environment.
+    reads the header timeout from the environment. With `tracking`, the
+    protocol responds to API requests without bodies directly
+    (`mockserver.http.direct`).
 
     Without httptools, uvicorn's h11 protocol is used: it bounds an
     incomplete request head to `MAX_HEAD_BYTES` but has neither the target
@@ -120,6 +129,11 @@ def uvicorn_options(header_timeout: float, workers: bool = False) -> dict[str, A
 
     if workers:
         return options | {"http": "mockserver.http.protocol:WorkerHttpProtocol"}
+
+    if tracking is not None:
+        from mockserver.http.direct import direct_protocol
+
+        return options | {"http": direct_protocol(header_timeout, tracking)}
 
     from mockserver.http.protocol import limited_protocol
 

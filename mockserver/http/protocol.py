@@ -154,6 +154,10 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
             if size > self.max_head_bytes:
                 self._rejection = self._head_too_large(size)
                 raise _HeadRejected
+        self._start_request()
+
+    def _start_request(self) -> None:
+        """Start the application's work on a request whose head passed the limits."""
         super().on_headers_complete()
 
     def on_message_complete(self) -> None:

@@ -93,28 +93,17 @@ class TrackingApp:
         self._request_ids = process_request_ids()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send_handled(scope, await self.handle_safely(scope), send)
+
+    async def handle_safely(self, scope: Scope) -> HandledRequest:
+        """Return what `handle` returns, or 500 UNEXPECTED_ERROR if it fails."""
         try:
-            handled = await self.handle(scope)
+            return await self.handle(scope)
         except Exception:
             # `handle` catches its own errors. This catches a failure in a
             # subclass's wrapper, which no framework layer would catch here.
             logger.exception("request to %s failed", loggable(scope["path"]))
-            handled = HandledRequest(self._unexpected_error())
-        response = handled.response
-        headers = response.headers
-        headers.append((b"content-length", str(len(response.body)).encode("ascii")))
-        await send(
-            {
-                "type": "http.response.start",
-                "status": response.status,
-                "headers": headers,
-            }
-        )
-        body = b"" if scope["method"] == "HEAD" else response.body
-        await send({"type": "http.response.body", "body": body})
-        # Logged after the response is sent, so the client does not wait
-        # for the log line.
-        log_access(handled.access)
+            return HandledRequest(self._unexpected_error())
 
     async def respond(self, scope: Scope) -> PreparedResponse:
         """Build the complete response to one request, and log it."""
@@ -216,6 +205,30 @@ class TrackingApp:
             ],
             self._renderer.render(Decision(outcome, ""), self._clock.now()),
         )
+
+
+async def send_handled(scope: Scope, handled: HandledRequest, send: Send) -> None:
+    """Send a handled request's response as ASGI messages, then log it."""
+    response = handled.response
+    await send(
+        {
+            "type": "http.response.start",
+            "status": response.status,
+            "headers": complete_headers(response),
+        }
+    )
+    body = b"" if scope["method"] == "HEAD" else response.body
+    await send({"type": "http.response.body", "body": body})
+    # Logged after the response is sent, so the client does not wait for
+    # the log line.
+    log_access(handled.access)
+
+
+def complete_headers(response: PreparedResponse) -> list[tuple[bytes, bytes]]:
+    """Append Content-Length to the headers of `response`, and return them."""
+    headers = response.headers
+    headers.append((b"content-length", str(len(response.body)).encode("ascii")))
+    return headers
 
 
 def _limit_headers(outcome: Outcome, usage: Usage) -> list[tuple[bytes, bytes]]:
