@@ -30,18 +30,27 @@ from mockserver.verdicts import Lookup, QueryChecks
 MAX_FORCED_STATUS_LENGTH = 64
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TrackingRequest:
-    """The parts of an HTTP request that the tracking endpoint reads."""
+    """The parts of an HTTP request that the tracking endpoint reads.
+
+    Built per request, so not frozen (see `Decision`).
+    """
 
     query_string: bytes
     header_key: str | None = None
     forced_status: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Decision:
-    """The chosen outcome with everything needed to render the response."""
+    """The chosen outcome with everything needed to render the response.
+
+    Objects built for every request, such as this one, are not frozen: a
+    frozen dataclass sets each field through `object.__setattr__`, and
+    unfreezing seven of them saved 32,000 of 218,000 instructions per OK
+    request (bench/instructions.py). They are not changed after creation.
+    """
 
     outcome: Outcome
     reason: str

@@ -38,9 +38,12 @@ class StoreUnavailable(RuntimeError):
     """The counter store cannot be used; the message names it and the cause."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Usage:
-    """A key's counters after a request, in the units the headers use."""
+    """A key's counters after a request, in the units the headers use.
+
+    Built per request, so not frozen (see `mockserver.selection.Decision`).
+    """
 
     rate_limit: int
     rate_remaining: int
@@ -55,9 +58,12 @@ class Usage:
         return max(self.quota_total - self.quota_used, 0)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Admission:
-    """The store's decision on one request: admitted, or which limit stopped it."""
+    """The store's decision on one request: admitted, or which limit stopped it.
+
+    Built per request, so not frozen (see `mockserver.selection.Decision`).
+    """
 
     usage: Usage
     rejected_by: Outcome | None = None

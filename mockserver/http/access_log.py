@@ -9,9 +9,12 @@ from mockserver.serverlog import ACCESS_LOGGER, AccessRecord
 access_logger = logging.getLogger(ACCESS_LOGGER)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AccessLine:
-    """The fields of one request's line in the access log."""
+    """The fields of one request's line in the access log.
+
+    Built per request, so not frozen (see `mockserver.selection.Decision`).
+    """
 
     method: str
     path: str

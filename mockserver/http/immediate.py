@@ -13,9 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Progress:
-    """How far a coroutine got: its result, or what it waits for."""
+    """How far a coroutine got: its result, or what it waits for.
+
+    Built per request, so not frozen (see `mockserver.selection.Decision`).
+    """
 
     done: bool
     result: Any = None

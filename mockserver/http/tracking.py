@@ -55,9 +55,12 @@ def is_api_path(path: str) -> bool:
     return path == API_PREFIX or path.startswith(API_PREFIX + "/")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class HandledRequest:
-    """A response, and the access log line of its request, if it has one."""
+    """A response, and the access log line of its request, if it has one.
+
+    Built per request, so not frozen (see `mockserver.selection.Decision`).
+    """
 
     response: PreparedResponse
     access: AccessLine | None = None
