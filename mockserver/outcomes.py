@@ -120,20 +120,21 @@ class Outcome(Enum):
         "support.",
     )
 
+    # Members are singletons, so identity is their hash, as it is their
+    # equality. Enum's own __hash__ is Python code, run for each dict lookup
+    # of an outcome on every request.
+    __hash__ = object.__hash__
+
     def __init__(self, http_status: int, success: bool, message: str) -> None:
         self.http_status = http_status
         self.success = success
         self.message = message
-
-    @property
-    def status_code(self) -> str:
-        """The `status_code` string of the response body."""
-        return self.name
-
-    @property
-    def is_rate_limited(self) -> bool:
+        # Attributes, not properties, because every request reads them; Enum
+        # sets `_name_` before it calls __init__.
+        self.status_code: str = self._name_
+        """The `status_code` string of the response body: the member's name."""
+        self.is_rate_limited = http_status == 429
         """True for the two 429 outcomes, which carry `Retry-After`."""
-        return self.http_status == 429
 
 
 def parse_outcome(text: str) -> Outcome | None:

@@ -136,7 +136,7 @@ class TrackingApp:
                     decision = await self._selector.decide(
                         request, count=method == "GET"
                     )
-                outcome_name = decision.outcome.name
+                outcome_name = decision.outcome.status_code
                 masked_key = mask_key(decision.policy.key) if decision.policy else ""
                 response = self._render(decision)
             elif method == "OPTIONS":
