@@ -149,7 +149,9 @@ def _success_example(state: MockState) -> Callable[[Outcome], dict[str, Any]]:
         lookup = Lookup(_EXAMPLE_REFERENCE, maersk, carrier_detected=True)
 
     def example(outcome: Outcome) -> dict[str, Any]:
-        body = state.renderer.render(Decision(outcome, "", lookup), _EXAMPLE_TIME)
+        body = state.renderer.render(
+            Decision(outcome, "", lookup), _EXAMPLE_TIME.timestamp()
+        )
         return orjson.loads(body)
 
     return example

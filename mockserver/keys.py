@@ -90,16 +90,17 @@ def resolve_key(query_key: str | None, header_key: str | None) -> str:
     return key
 
 
-def check_key(policy: KeyPolicy | None, key: str, now: datetime) -> KeyPolicy:
+def check_key(policy: KeyPolicy | None, key: str, now: float) -> KeyPolicy:
     """Check that a key exists, has not expired and may track shipments.
 
-    Returns the policy, or raises OutcomeError with the first failing check.
+    `now` is the mock time in seconds since the Unix epoch. Returns the
+    policy, or raises OutcomeError with the first failing check.
     """
     if policy is None:
         raise OutcomeError(
             Outcome.INVALID_API_KEY, f"API key {mask_key(key)} is not known"
         )
-    if policy.expires_at is not None and now >= policy.expires_at:
+    if policy.expires_at is not None and now >= policy.expires_at.timestamp():
         expiry = policy.expires_at.strftime("%Y-%m-%d %H:%M:%S UTC")
         raise OutcomeError(Outcome.API_KEY_EXPIRED, f"key expired at {expiry}")
     if not policy.tracking_access:

@@ -5,9 +5,10 @@ its JSON is rendered once and cached as bytes. Each request then fills in
 only `updated_at` and `api_calls`, which change on every call.
 """
 
+import math
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -140,8 +141,12 @@ class BodyRenderer:
         # The second of the last render, its `updated_at` JSON and its hour.
         self._second: tuple[int, bytes, datetime] | None = None
 
-    def render(self, decision: Decision, now: datetime) -> bytes:
-        """Return the JSON body for `decision` at mock time `now` (UTC)."""
+    def render(self, decision: Decision, now: float) -> bytes:
+        """Return the JSON body for `decision` at mock time `now`.
+
+        `now` is in seconds since the Unix epoch, as `MockClock.time()`
+        returns it: the date and time are needed only once a second.
+        """
         outcome = decision.outcome
         if not outcome.success:
             return self._failures[outcome]
@@ -162,12 +167,14 @@ class BodyRenderer:
         self._cache.clear()
         self._cache_bytes = 0
 
-    def _time_fields(self, now: datetime) -> tuple[int, bytes, datetime]:
+    def _time_fields(self, now: float) -> tuple[int, bytes, datetime]:
         """Return `updated_at` as JSON and the hour anchor, computed once a second."""
-        second = int(now.timestamp())
+        second = math.floor(now)
         fields = self._second
         if fields is None or fields[0] != second:
-            fields = (second, orjson.dumps(now.strftime(DATE_FORMAT)), hour_anchor(now))
+            moment = datetime.fromtimestamp(second, UTC)
+            updated_at = orjson.dumps(moment.strftime(DATE_FORMAT))
+            fields = (second, updated_at, hour_anchor(moment))
             self._second = fields
         return fields
 

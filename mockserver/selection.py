@@ -88,11 +88,11 @@ class Selector:
             return Decision(verdict.outcome, verdict.reason)
         try:
             key = resolve_key(checked.parameters.get("api_key"), request.header_key)
-            policy = check_key(self.keys.lookup(key), key, self.clock.now())
+            now = self.clock.time()
+            policy = check_key(self.keys.lookup(key), key, now)
         except OutcomeError as error:
             return Decision(error.outcome, error.reason)
 
-        now = self.clock.time()
         if count:
             billable = verdict.outcome.success
             admission = await self.store.admit(policy, now, billable=billable)

@@ -67,9 +67,9 @@ def test_settings_set_default_policy() -> None:
 def test_expiry_takes_effect_at_instant() -> None:
     policy = KeyPolicy(key="k", expires_at=EXPIRY)
 
-    assert check_key(policy, "k", EXPIRY - timedelta(seconds=1)) is policy
+    assert check_key(policy, "k", (EXPIRY - timedelta(seconds=1)).timestamp()) is policy
     with pytest.raises(OutcomeError) as caught:
-        check_key(policy, "k", EXPIRY)
+        check_key(policy, "k", EXPIRY.timestamp())
     assert caught.value.outcome is Outcome.API_KEY_EXPIRED
     assert caught.value.reason == "key expired at 2026-03-02 09:30:16 UTC"
 
@@ -78,14 +78,14 @@ def test_expiry_checked_before_access() -> None:
     policy = KeyPolicy(key="k", expires_at=EXPIRY, tracking_access=False)
 
     with pytest.raises(OutcomeError) as caught:
-        check_key(policy, "k", EXPIRY)
+        check_key(policy, "k", EXPIRY.timestamp())
 
     assert caught.value.outcome is Outcome.API_KEY_EXPIRED
 
 
 def test_unknown_key_reason_masks_key() -> None:
     with pytest.raises(OutcomeError) as caught:
-        check_key(None, "a-long-secret-key", EXPIRY)
+        check_key(None, "a-long-secret-key", EXPIRY.timestamp())
 
     assert caught.value.outcome is Outcome.INVALID_API_KEY
     assert "a-long-secret-key" not in caught.value.reason

@@ -15,6 +15,7 @@ from mockserver.shipments import load_port_table
 from mockserver.store import Usage
 
 NOW = datetime(2026, 3, 2, 9, 30, 15, tzinfo=UTC)
+NOW_SECONDS = NOW.timestamp()
 USAGE = Usage(
     rate_limit=600,
     rate_remaining=599,
@@ -43,22 +44,22 @@ def ok(usage: Usage | None = USAGE, found: Lookup | None = None) -> Decision:
 
 
 def test_splice_is_compact_json(ports) -> None:
-    body = BodyRenderer(ports, seed=0).render(ok(), NOW)
+    body = BodyRenderer(ports, seed=0).render(ok(), NOW_SECONDS)
 
     assert body == orjson.dumps(orjson.loads(body))
 
 
 def test_splice_fills_time_and_calls(ports) -> None:
-    metadata = orjson.loads(BodyRenderer(ports, seed=0).render(ok(), NOW))["data"][
-        "metadata"
-    ]
+    metadata = orjson.loads(BodyRenderer(ports, seed=0).render(ok(), NOW_SECONDS))[
+        "data"
+    ]["metadata"]
 
     assert metadata["updated_at"] == "2026-03-02 09:30:15"
     assert metadata["api_calls"] == {"total": 1000, "used": 7, "remaining": 993}
 
 
 def test_splice_without_usage(ports) -> None:
-    body = BodyRenderer(ports, seed=0).render(ok(usage=None), NOW)
+    body = BodyRenderer(ports, seed=0).render(ok(usage=None), NOW_SECONDS)
 
     calls = orjson.loads(body)["data"]["metadata"]["api_calls"]
     assert calls == {"total": None, "used": None, "remaining": None}
@@ -66,9 +67,9 @@ def test_splice_without_usage(ports) -> None:
 
 def test_time_follows_each_second(ports) -> None:
     renderer = BodyRenderer(ports, seed=0)
-    later = NOW.replace(second=16)
+    later = NOW.replace(second=16).timestamp()
 
-    first = orjson.loads(renderer.render(ok(), NOW))
+    first = orjson.loads(renderer.render(ok(), NOW_SECONDS))
     second = orjson.loads(renderer.render(ok(), later))
 
     assert first["data"]["metadata"]["updated_at"] == "2026-03-02 09:30:15"
@@ -78,7 +79,7 @@ def test_time_follows_each_second(ports) -> None:
 def test_cache_returns_same_bytes(ports) -> None:
     renderer = BodyRenderer(ports, seed=0)
 
-    assert renderer.render(ok(), NOW) == renderer.render(ok(), NOW)
+    assert renderer.render(ok(), NOW_SECONDS) == renderer.render(ok(), NOW_SECONDS)
 
 
 def test_cache_bounded_in_bytes(ports) -> None:
@@ -87,19 +88,19 @@ def test_cache_bounded_in_bytes(ports) -> None:
     numbers = ["MSKU7868382", "MSKU1234565", "MSKU0000003", "MSKU0000019"]
 
     for number in numbers:
-        renderer.render(ok(found=lookup(number)), NOW)
-    again = renderer.render(ok(found=lookup(numbers[0])), NOW)
+        renderer.render(ok(found=lookup(number)), NOW_SECONDS)
+    again = renderer.render(ok(found=lookup(numbers[0])), NOW_SECONDS)
 
     assert renderer._cache_bytes <= 20_000
     assert len(renderer._cache) < len(numbers)
-    assert again == uncached.render(ok(found=lookup(numbers[0])), NOW)
+    assert again == uncached.render(ok(found=lookup(numbers[0])), NOW_SECONDS)
 
 
 def test_cache_keyed_by_carrier_name(ports) -> None:
     renderer = BodyRenderer(ports, seed=0)
 
-    renamed = renderer.render(ok(found=lookup(name="Renamed Line")), NOW)
-    original = renderer.render(ok(), NOW)
+    renamed = renderer.render(ok(found=lookup(name="Renamed Line")), NOW_SECONDS)
+    original = renderer.render(ok(), NOW_SECONDS)
 
     assert orjson.loads(renamed)["data"]["metadata"]["carrier_name"] == "Renamed Line"
     assert orjson.loads(original)["data"]["metadata"]["carrier_name"] == "Maersk"

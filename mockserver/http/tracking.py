@@ -169,8 +169,7 @@ class TrackingApp:
         return HandledRequest(response, access)
 
     def _render(self, decision: Decision) -> PreparedResponse:
-        now = self._clock.now()
-        body = self._renderer.render(decision, now)
+        body = self._renderer.render(decision, self._clock.time())
         headers = [
             (b"content-type", JSON_CONTENT_TYPE),
             (b"x-mock-reason", reason_header(decision.reason)),
@@ -206,7 +205,7 @@ class TrackingApp:
                 (b"content-type", JSON_CONTENT_TYPE),
                 (b"x-mock-reason", b"internal error in the mock; see the server log"),
             ],
-            self._renderer.render(Decision(outcome, ""), self._clock.now()),
+            self._renderer.render(Decision(outcome, ""), self._clock.time()),
         )
 
 
