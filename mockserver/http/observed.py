@@ -12,7 +12,7 @@ from mockserver.clock import MockClock
 from mockserver.http.cors import CorsPolicy
 from mockserver.http.envelope import PreparedResponse, header_value
 from mockserver.http.tracking import OCEAN_PATHS, HandledRequest, Scope, TrackingApp
-from mockserver.journal import BODY_HEAD_BYTES, Journal
+from mockserver.journal import Journal
 from mockserver.keys import KeyRegistry
 from mockserver.latency import Latency
 from mockserver.outcomes import Outcome
@@ -24,7 +24,7 @@ MAX_DELAY_HEADER_LENGTH = 32
 _DELAY_HEADER = b"x-mock-delay"
 _FORCE_HEADER = b"x-mock-status"
 _REASON_HEADER = b"x-mock-reason"
-_NO_RESPONSE_MARK = b'"status_code":"CARRIER_NO_RESPONSE"'
+_NO_RESPONSE = Outcome.CARRIER_NO_RESPONSE.status_code
 _DELAYED_METHODS = ("GET", "HEAD")
 
 
@@ -82,7 +82,8 @@ class ObservedTrackingApp(TrackingApp):
         response = handled.response
         duration = time.perf_counter() - started
 
-        no_response = _NO_RESPONSE_MARK in response.body[:BODY_HEAD_BYTES]
+        access = handled.access
+        no_response = access is not None and access.outcome == _NO_RESPONSE
         delay = self._latency.seconds_for(header_delay, no_response)
         if self._journal is not None:
             self._journal.record(
@@ -107,7 +108,13 @@ class ObservedTrackingApp(TrackingApp):
 def _header_values(
     headers: list[tuple[bytes, bytes]], header_name: bytes
 ) -> list[bytes]:
-    return [value for name, value in headers if name == header_name]
+    # A loop, not a list comprehension, which is a call of its own in
+    # Python 3.11; this runs on every request.
+    values = []
+    for name, value in headers:
+        if name == header_name:
+            values.append(value)
+    return values
 
 
 def _forced_wrong_parameters(scope: Scope) -> Scope:
