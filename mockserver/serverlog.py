@@ -9,7 +9,7 @@ import asyncio
 import logging
 import sys
 import time
-from typing import TextIO
+from typing import Any, TextIO
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # The logger of the one line per request, which the handler batches.
@@ -118,6 +118,21 @@ class LoopBatchingHandler(logging.StreamHandler[TextIO]):
         self._batched = frozenset(batched)
         self._pending: list[str] = []
         self._scheduled = False
+
+    def handle(self, record: logging.LogRecord) -> Any:
+        """Do what `logging.Handler.handle` does, with the lock taken directly.
+
+        `Handler.handle` takes the lock through `acquire()` and `release()`,
+        two Python calls for every line.
+        """
+        passed = self.filter(record)
+        if isinstance(passed, logging.LogRecord):
+            # Python 3.12 and later: a filter may return a changed record.
+            record = passed
+        if passed:
+            with self.lock:  # type: ignore[union-attr]
+                self.emit(record)
+        return passed
 
     def emit(self, record: logging.LogRecord) -> None:
         loop = None

@@ -3,7 +3,7 @@
 import logging
 from dataclasses import dataclass
 
-from mockserver.http.envelope import loggable
+from mockserver.http.envelope import MAX_LOGGED_TEXT_LENGTH, loggable
 from mockserver.serverlog import ACCESS_LOGGER, AccessRecord
 
 access_logger = logging.getLogger(ACCESS_LOGGER)
@@ -29,10 +29,17 @@ def log_access(line: AccessLine | None) -> None:
     """Write one request's line to the access log at INFO."""
     if line is None or not access_logger.isEnabledFor(logging.INFO):
         return
-    key = f" key={loggable(line.masked_key)}" if line.masked_key else ""
+    method, path, key = line.method, line.path, line.masked_key
+    joined = method + path + key
+    if len(joined) > MAX_LOGGED_TEXT_LENGTH or not (
+        joined.isascii() and joined.isprintable()
+    ):
+        # Rare: text to clean up. Checking the three together first spares
+        # three calls of `loggable` on every request.
+        method, path, key = loggable(method), loggable(path), loggable(key)
+    key_field = f" key={key}" if key else ""
     message = (
-        f"{loggable(line.method)} {loggable(line.path)} {line.status} "
-        f"{line.outcome} {line.seconds * 1000:.2f}ms "
-        f"id={line.request_id.decode('ascii')}{key}"
+        f"{method} {path} {line.status} {line.outcome} "
+        f"{line.seconds * 1000:.2f}ms id={line.request_id.decode('ascii')}{key_field}"
     )
     access_logger.handle(AccessRecord(access_logger.name, message))
