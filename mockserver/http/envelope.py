@@ -70,7 +70,7 @@ class RequestIds:
     """Issues request ids, or echoes the client's when it is safe to."""
 
     def __init__(self) -> None:
-        self._prefix = os.urandom(4).hex()
+        self._prefix = os.urandom(4).hex().encode("ascii")
         self._counter = itertools.count(1)
 
     def choose(self, client_value: bytes | None) -> bytes:
@@ -82,7 +82,7 @@ class RequestIds:
                 text = ""
             if _SAFE_REQUEST_ID.fullmatch(text):
                 return client_value
-        return f"{self._prefix}-{next(self._counter):08d}".encode("ascii")
+        return b"%s-%08d" % (self._prefix, next(self._counter))
 
 
 @functools.cache

@@ -229,7 +229,7 @@ async def send_handled(scope: Scope, handled: HandledRequest, send: Send) -> Non
 def complete_headers(response: PreparedResponse) -> list[tuple[bytes, bytes]]:
     """Append Content-Length to the headers of `response`, and return them."""
     headers = response.headers
-    headers.append((b"content-length", str(len(response.body)).encode("ascii")))
+    headers.append((b"content-length", b"%d" % len(response.body)))
     return headers
 
 
@@ -248,9 +248,9 @@ def _limit_headers(outcome: Outcome, usage: Usage) -> list[tuple[bytes, bytes]]:
 
 def _rate_headers(usage: Usage, remaining: int) -> list[tuple[bytes, bytes]]:
     return [
-        (b"x-ratelimit-limit", str(usage.rate_limit).encode("ascii")),
-        (b"x-ratelimit-remaining", str(remaining).encode("ascii")),
-        (b"x-ratelimit-reset", str(usage.rate_reset_seconds).encode("ascii")),
+        (b"x-ratelimit-limit", b"%d" % usage.rate_limit),
+        (b"x-ratelimit-remaining", b"%d" % remaining),
+        (b"x-ratelimit-reset", b"%d" % usage.rate_reset_seconds),
     ]
 
 
