@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from uuid import uuid4
 
 import pytest
 import uvicorn
@@ -249,3 +250,15 @@ def test_factory_sets_the_app_and_header_timeout() -> None:
     assert issubclass(protocol, DirectApiProtocol)
     assert protocol.tracking is app.direct_tracking
     assert protocol.header_timeout == 2.5
+
+
+def test_memory_counters_take_direct_path() -> None:
+    app = create_lazy_app(Settings(frozen_at=FROZEN_AT))
+
+    assert app.direct_tracking is not None
+
+
+def test_redis_counters_keep_asgi_path(redis_url: str) -> None:
+    settings = Settings(redis_url=redis_url, redis_prefix=f"test-{uuid4().hex}:")
+
+    assert create_lazy_app(settings).direct_tracking is None
