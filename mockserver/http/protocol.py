@@ -116,6 +116,10 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
+        # A request has begun, so the connection is not idle: the head timer,
+        # not the keep-alive timer, limits it now. A response completed
+        # earlier in the same read may have started the keep-alive timer.
+        self._unset_keepalive_if_required()
         self._head_open = True
         # time.monotonic(), not loop.time(): uvloop counts whole milliseconds.
         self._head_started = time.monotonic()
@@ -143,7 +147,6 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
 
     def on_headers_complete(self) -> None:
         self._head_open = False
-        self._body_pending = True
         # Reads of at most the limit in total cannot hold a head over it, so
         # the exact size is computed only for heads that might be too large.
         if self._head_first_read + self._head_later_reads > self.max_head_bytes:
@@ -152,8 +155,11 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
                 for name, value in self.headers
             )
             if size > self.max_head_bytes:
+                # Before `_body_pending` is set: the rejected request never
+                # started, so the request before it must not be withdrawn.
                 self._rejection = self._head_too_large(size)
                 raise _HeadRejected
+        self._body_pending = True
         self._start_request()
 
     def _start_request(self) -> None:
@@ -166,6 +172,9 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
+        if self._head_open:
+            # The next request's head has begun; the head timer limits it.
+            self._unset_keepalive_if_required()
         rejection = self._deferred_rejection
         if rejection is not None and not self._response_in_progress():
             self._deferred_rejection = None

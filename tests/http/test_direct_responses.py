@@ -20,7 +20,7 @@ import uvicorn
 
 from mockserver.http.direct import DirectApiProtocol, direct_protocol
 from mockserver.http.lazy import create_lazy_app
-from mockserver.http.protocol import limited_protocol
+from mockserver.http.protocol import LimitedHttpToolsProtocol
 from mockserver.settings import Settings
 from tests.conftest import FROZEN_AT
 from tests.hostile.raw_http import RawResponse, exchange
@@ -112,22 +112,26 @@ class CountingDirectProtocol(DirectApiProtocol):
 
 
 @contextmanager
-def serving(protocol: type) -> Iterator[tuple[str, int]]:
+def serving(
+    protocol: type, header_timeout: float = 10.0, keep_alive_timeout: int = 5
+) -> Iterator[tuple[str, int]]:
     """Serve the command line's app with `protocol` on a thread; yield its address."""
     settings = Settings(frozen_at=FROZEN_AT)
     app = create_lazy_app(settings)
+    attributes: dict[str, Any] = {"header_timeout": header_timeout}
     if issubclass(protocol, DirectApiProtocol):
-        protocol = type("TestProtocol", (protocol,), {"tracking": app.direct_tracking})
+        attributes["tracking"] = app.direct_tracking
     port = free_port()
     config = uvicorn.Config(
         app,
         host="127.0.0.1",
         port=port,
-        http=protocol,
+        http=type("TestProtocol", (protocol,), attributes),
         ws="none",
         log_config=None,
         access_log=False,
         server_header=False,
+        timeout_keep_alive=keep_alive_timeout,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -158,7 +162,7 @@ def exchanges() -> dict[str, tuple[list[RawResponse], list[RawResponse], int]]:
             responses = exchange(address, data).responses
             direct[name] = (responses, CountingDirectProtocol.written - before)
     results = {}
-    with serving(limited_protocol(10.0)) as address:
+    with serving(LimitedHttpToolsProtocol) as address:
         for name, data in CONVERSATIONS.items():
             responses, written = direct[name]
             results[name] = (responses, exchange(address, data).responses, written)
@@ -262,3 +266,45 @@ def test_redis_counters_keep_asgi_path(redis_url: str) -> None:
     settings = Settings(redis_url=redis_url, redis_prefix=f"test-{uuid4().hex}:")
 
     assert create_lazy_app(settings).direct_tracking is None
+
+
+@pytest.mark.parametrize("protocol", [CountingDirectProtocol, LimitedHttpToolsProtocol])
+def test_keep_alive_timeout_spares_delayed_request_behind(protocol: type) -> None:
+    # The first response completes inside the read that also starts the
+    # delayed request; the idle-connection timeout must not close it.
+    data = request(OCEAN + OK_QUERY, request_id=b"first") + closing(
+        request(OCEAN + OK_QUERY, b"X-Mock-Delay: 1500ms", request_id=b"slow")
+    )
+    with serving(protocol, keep_alive_timeout=1) as address:
+        responses = exchange(address, data).responses
+
+    assert [r.headers["x-request-id"] for r in responses] == ["first", "slow"]
+    assert [r.status for r in responses] == [200, 200]
+
+
+@pytest.mark.parametrize("protocol", [CountingDirectProtocol, LimitedHttpToolsProtocol])
+def test_partial_head_after_response_gets_408(protocol: type) -> None:
+    data = request(OCEAN + OK_QUERY) + b"GET /tracking/v1/ocean HTTP/1.1\r\nHost: x"
+    with serving(protocol, header_timeout=1.5, keep_alive_timeout=1) as address:
+        exchange_result = exchange(address, data)
+
+    assert [r.status for r in exchange_result.responses] == [200, 408]
+    assert exchange_result.closed
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        request(b"/health", request_id=b"first"),
+        request(OCEAN + OK_QUERY, b"X-Mock-Delay: 200ms", request_id=b"first"),
+        request(OCEAN + OK_QUERY, request_id=b"first"),
+    ],
+    ids=["health", "delayed", "direct"],
+)
+def test_oversized_head_follows_the_request_before_it(first: bytes) -> None:
+    oversized = request(OCEAN + OK_QUERY, b"X-Big: " + b"a" * 17_000)
+    with serving(CountingDirectProtocol) as address:
+        responses = exchange(address, first + oversized).responses
+
+    assert [r.status for r in responses] == [200, 431]
+    assert responses[0].headers["x-request-id"] == "first"
