@@ -221,7 +221,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if namespace.command == "scenarios":
             from mockserver.catalogue_table import print_catalogue
 
-            print_catalogue(settings)
+            try:
+                print_catalogue(settings)
+                sys.stdout.flush()
+            except BrokenPipeError:
+                # The reader, such as `head`, closed the pipe: stop quietly,
+                # and keep Python's flush at exit from failing again.
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return 0
         return _serve(settings)
     except ScenarioError as error:

@@ -1,5 +1,6 @@
 """The command line: flags over environment variables, and clear failures."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -79,6 +80,24 @@ def test_scenarios_table_lists_every_outcome() -> None:
         assert f"X-Mock-Status: {outcome.name}" in result.stdout
     assert "MSMU900" in result.stdout
     assert "mock-throttled-key" in result.stdout
+
+
+def test_scenarios_into_closed_pipe_exits_quietly() -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "mockserver", "scenarios"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        os.close(write_end)
+
+    assert result.returncode == 0
+    assert result.stderr == ""
 
 
 def test_healthcheck_fails_without_server(capsys: pytest.CaptureFixture[str]) -> None:
