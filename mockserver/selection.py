@@ -84,10 +84,10 @@ class Selector:
             return await self._forced(request)
         checked = self.checks.check(request.query_string)
         verdict = checked.verdict
-        if checked.parameters is None:
+        if not checked.readable:
             return Decision(verdict.outcome, verdict.reason)
         try:
-            key = resolve_key(checked.parameters.get("api_key"), request.header_key)
+            key = resolve_key(checked.api_key, request.header_key)
             now = self.clock.time()
             policy = check_key(self.keys.lookup(key), key, now)
         except OutcomeError as error:
@@ -126,10 +126,10 @@ class Selector:
         policy: KeyPolicy | None = None
         usage: Usage | None = None
         checked = self.checks.check(request.query_string)
-        if checked.parameters is not None:
+        if checked.readable:
             lookup = checked.verdict.lookup
             try:
-                key = resolve_key(checked.parameters.get("api_key"), request.header_key)
+                key = resolve_key(checked.api_key, request.header_key)
             except OutcomeError:
                 key = ""
             policy = self.keys.lookup(key) if key else None

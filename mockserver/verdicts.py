@@ -22,9 +22,14 @@ from mockserver.references import (
 )
 
 AUTO_CARRIER = "AUTO"
-# Query strings whose checks are kept. Each entry takes a few hundred bytes
-# plus its query string (at most MAX_QUERY_BYTES), an estimate.
-DEFAULT_MAX_CHECKED_QUERIES = 1024
+# Query strings whose checks are kept: enough for a test run that spreads
+# one reference over 10,000 keys. An entry takes its query string (at most
+# MAX_QUERY_BYTES), its key and its verdict when no other entry shares it:
+# filled with distinct references, 12,288 entries took resident memory from
+# 69 to 77 MB (`bench/run.py --scaling`), about 700 bytes each.
+DEFAULT_MAX_CHECKED_QUERIES = 12_288
+# Verdicts kept by the parameters that decide them.
+DEFAULT_MAX_VERDICTS = 1024
 # The parameters that steps 5 to 7 read: reference number, reference type,
 # carrier code, and the names of the parameters that were not UTF-8.
 VerdictKey = tuple[str | None, str | None, str | None, frozenset[str]]
@@ -150,23 +155,27 @@ def _resolve_carrier(
 class CheckedQuery:
     """A query string read and checked.
 
-    `parameters` is None when the query string itself could not be read
+    `readable` is false when the query string itself could not be read
     (step 2), and `verdict` is then that failure, which comes before the key
-    checks. Otherwise `verdict` is the result of steps 5 to 7.
+    checks. Otherwise `verdict` is the result of steps 5 to 7, and `api_key`
+    the value of the `api_key` parameter, if it has one. Only these are
+    kept, the one parameter that the later steps read, so that many kept
+    query strings take little memory.
     """
 
-    parameters: QueryParameters | None
+    readable: bool
     verdict: Verdict
+    api_key: str | None = None
 
 
 class QueryChecks:
     """The reading and parameter checks of query strings, kept for recent ones.
 
-    Two bounded stores keep results, each of at most `max_entries` and
-    dropping its oldest entry first: the checks by raw query string, and
-    the verdicts by the parameters that decide them. So requests that
-    differ only in their key, such as one reference tracked with many
-    keys, read the query string but share the parameter checks. A change
+    Two bounded stores keep results, each dropping its oldest entry first:
+    the checks by raw query string (at most `max_queries`), and the
+    verdicts by the parameters that decide them (at most `max_verdicts`).
+    So requests that differ only in their key, such as one reference
+    tracked with many keys, share the parameter checks. A change
     of carrier state (the registry's `version`) drops everything kept.
     """
 
@@ -174,11 +183,13 @@ class QueryChecks:
         self,
         carriers: CarrierRegistry,
         magic: MagicNumbers,
-        max_entries: int = DEFAULT_MAX_CHECKED_QUERIES,
+        max_queries: int = DEFAULT_MAX_CHECKED_QUERIES,
+        max_verdicts: int = DEFAULT_MAX_VERDICTS,
     ) -> None:
         self._carriers = carriers
         self._magic = magic
-        self._max_entries = max_entries
+        self._max_queries = max_queries
+        self._max_verdicts = max_verdicts
         self._version = carriers.version
         self._checked: OrderedDict[bytes, CheckedQuery] = OrderedDict()
         self._verdicts: OrderedDict[VerdictKey, Verdict] = OrderedDict()
@@ -192,27 +203,30 @@ class QueryChecks:
         checked = self._checked.get(query_string)
         if checked is None:
             checked = self._check_anew(query_string)
-            self._remember(self._checked, query_string, checked)
+            _remember(self._checked, query_string, checked, self._max_queries)
         return checked
 
     def _check_anew(self, query_string: bytes) -> CheckedQuery:
         try:
             parameters = parse_query(query_string)
         except OutcomeError as error:
-            return CheckedQuery(None, Verdict(error.outcome, error.reason))
+            return CheckedQuery(False, Verdict(error.outcome, error.reason))
         key = verdict_key(parameters)
         verdict = self._verdicts.get(key)
         if verdict is None:
             verdict = evaluate_parameters(parameters, self._carriers, self._magic)
-            self._remember(self._verdicts, key, verdict)
-        return CheckedQuery(parameters, verdict)
+            _remember(self._verdicts, key, verdict, self._max_verdicts)
+        return CheckedQuery(True, verdict, parameters.get("api_key"))
 
-    def _remember(self, store: OrderedDict[Any, Any], key: Any, value: Any) -> None:
-        if len(store) >= self._max_entries:
-            # An OrderedDict drops its oldest entry in constant time,
-            # where a plain dict scans past the slots of earlier ones.
-            store.popitem(last=False)
-        store[key] = value
+
+def _remember(
+    store: OrderedDict[Any, Any], key: Any, value: Any, max_entries: int
+) -> None:
+    if len(store) >= max_entries:
+        # An OrderedDict drops its oldest entry in constant time, where a
+        # plain dict scans past the slots of earlier ones.
+        store.popitem(last=False)
+    store[key] = value
 
 
 def verdict_key(parameters: QueryParameters) -> VerdictKey:

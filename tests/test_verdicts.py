@@ -2,6 +2,7 @@
 
 from mockserver.carriers import CarrierState
 from mockserver.outcomes import Outcome
+from mockserver.query import parse_query
 from mockserver.scenario_files import load_scenarios
 from mockserver.verdicts import QueryChecks, verdict_key
 
@@ -10,23 +11,24 @@ OK_QUERY = b"api_key=mock-valid-key&reference_number=MSKU7868382"
 
 def fresh_checks(max_entries: int = 8) -> QueryChecks:
     scenarios = load_scenarios()
-    return QueryChecks(scenarios.carriers, scenarios.magic, max_entries)
+    return QueryChecks(scenarios.carriers, scenarios.magic, max_entries, max_entries)
 
 
 def test_check_reads_parameters() -> None:
     checked = fresh_checks().check(OK_QUERY)
 
-    assert checked.parameters is not None
-    assert checked.parameters.get("api_key") == "mock-valid-key"
+    assert checked.readable
+    assert checked.api_key == "mock-valid-key"
     assert checked.verdict.outcome is Outcome.OK
     assert checked.verdict.lookup is not None
     assert checked.verdict.lookup.carrier.code == "MAEU"
 
 
-def test_unreadable_query_has_no_parameters() -> None:
+def test_unreadable_query_is_marked() -> None:
     checked = fresh_checks().check(b"reference_number=%zz")
 
-    assert checked.parameters is None
+    assert not checked.readable
+    assert checked.api_key is None
     assert checked.verdict.outcome is Outcome.WRONG_PARAMETERS
     assert "percent-escape" in checked.verdict.reason
 
@@ -68,15 +70,11 @@ def test_keys_share_parameter_verdict() -> None:
 
     assert first is not second
     assert first.verdict is second.verdict
-    assert second.parameters is not None
-    assert second.parameters.get("api_key") == "b"
+    assert second.api_key == "b"
 
 
 def test_verdict_key_leaves_out_key() -> None:
-    checked = fresh_checks().check(OK_QUERY)
-
-    assert checked.parameters is not None
-    assert verdict_key(checked.parameters) == (
+    assert verdict_key(parse_query(OK_QUERY)) == (
         "MSKU7868382",
         None,
         None,
