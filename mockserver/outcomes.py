@@ -129,8 +129,8 @@ class Outcome(Enum):
         self.http_status = http_status
         self.success = success
         self.message = message
-        # Attributes, not properties, because every request reads them; Enum
-        # sets `_name_` before it calls __init__.
+        # Attributes, not properties, because every request reads them.
+        # Enum sets `_name_` before it calls __init__.
         self.status_code: str = self._name_
         """The `status_code` string of the response body: the member's name."""
         self.is_rate_limited = http_status == 429

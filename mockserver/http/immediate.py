@@ -3,8 +3,8 @@
 A coroutine that awaits only coroutines which return at once, such as the
 tracking app's `handle` with counters in memory, never needs the event
 loop. Running it directly spares a task, its scheduling and its frames.
-When it does wait (counters in Redis, a response delay), the rest of it
-runs under whichever task awaits `finish`.
+When it does wait, for a response delay for example, the rest of it runs
+under whichever task awaits `finish`.
 """
 
 import types

@@ -109,7 +109,7 @@ def _header_values(
     headers: list[tuple[bytes, bytes]], header_name: bytes
 ) -> list[bytes]:
     # A loop, not a list comprehension, which is a call of its own in
-    # Python 3.11; this runs on every request.
+    # Python 3.11. This runs on every request.
     values = []
     for name, value in headers:
         if name == header_name:

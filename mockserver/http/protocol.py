@@ -173,7 +173,7 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
     def on_response_complete(self) -> None:
         super().on_response_complete()
         if self._head_open:
-            # The next request's head has begun; the head timer limits it.
+            # The next request's head has begun, so the head timer limits it.
             self._unset_keepalive_if_required()
         rejection = self._deferred_rejection
         if rejection is not None and not self._response_in_progress():

@@ -116,11 +116,11 @@ def serving(
     protocol: type, header_timeout: float = 10.0, keep_alive_timeout: int = 5
 ) -> Iterator[tuple[str, int]]:
     """Serve the command line's app with `protocol` on a thread; yield its address."""
-    settings = Settings(frozen_at=FROZEN_AT)
-    app = create_lazy_app(settings)
+    app = create_lazy_app(Settings(frozen_at=FROZEN_AT))
     attributes: dict[str, Any] = {"header_timeout": header_timeout}
     if issubclass(protocol, DirectApiProtocol):
         attributes["tracking"] = app.direct_tracking
+
     port = free_port()
     config = uvicorn.Config(
         app,
@@ -136,6 +136,7 @@ def serving(
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
+
     deadline = time.monotonic() + 10
     while not server.started:
         assert time.monotonic() < deadline, "the server did not start"

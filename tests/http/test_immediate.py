@@ -37,7 +37,7 @@ def test_exception_of_the_coroutine_propagates() -> None:
         run_until_wait(fail_at_once())
 
 
-def test_waiting_coroutine_is_finished_by_the_task_that_awaits_it() -> None:
+def test_waiting_coroutine_finishes_in_task() -> None:
     log: list[str] = []
 
     async def scenario() -> int:
