@@ -96,6 +96,12 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._cancel_head_timer()
+        # uvicorn marks only the newest request as disconnected. An older
+        # one still running, with pipelined requests behind it, would then
+        # write to the closed transport and log a traceback.
+        for cycle in self._started_cycles:
+            if not cycle.response_complete:
+                cycle.disconnected = True
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:

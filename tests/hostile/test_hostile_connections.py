@@ -5,6 +5,7 @@ would, so the HTTP protocol with the mock's limits is the one under test.
 """
 
 import re
+import socket
 import time
 from collections.abc import Iterator
 
@@ -366,6 +367,27 @@ def test_invalid_http_400(server: LiveServer, request_bytes: bytes) -> None:
 
     assert_envelope(result.only, 400, "BAD_REQUEST")
     assert result.closed
+
+
+@pytest.mark.parametrize(
+    "target", [OCEAN + QUERY, b"/openapi.json"], ids=["direct", "asgi"]
+)
+def test_client_leaving_pipeline_logs_no_traceback(
+    server: LiveServer, target: bytes
+) -> None:
+    # A client that pipelines many requests, reads nothing and closes: the
+    # request still running when the connection drops must not write.
+    request = b"GET " + target + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    for _ in range(2):
+        with connect(server.address) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            sock.sendall(request * 500)
+            time.sleep(1)
+
+    health = exchange(server.address, get(b"/health")).only
+    assert health.status == 200
+    assert "Exception in ASGI application" not in server.log()
+    assert "Traceback" not in server.log()
 
 
 def test_server_survives_everything(server: LiveServer) -> None:
