@@ -23,7 +23,14 @@ from mockserver.http.envelope import (
 from mockserver.http.health import HEALTH_PATH, check_health
 from mockserver.http.limits import read_headers
 from mockserver.http.observed import ObservedTrackingApp
-from mockserver.http.tracking import Receive, Scope, Send, TrackingApp, is_api_path
+from mockserver.http.tracking import (
+    Receive,
+    Scope,
+    Send,
+    TrackingApp,
+    is_api_path,
+    send_prepared,
+)
 from mockserver.keys import mask_key
 from mockserver.settings import Settings
 from mockserver.state import MockState
@@ -147,15 +154,3 @@ class DispatchMiddleware:
                 204, [(b"x-mock-reason", b"CORS preflight"), *preflight]
             )
         return None
-
-
-async def send_prepared(response: PreparedResponse, send: Send) -> None:
-    """Send `response` with its Content-Length."""
-    headers = [
-        *response.headers,
-        (b"content-length", str(len(response.body)).encode("ascii")),
-    ]
-    await send(
-        {"type": "http.response.start", "status": response.status, "headers": headers}
-    )
-    await send({"type": "http.response.body", "body": response.body})

@@ -18,7 +18,6 @@ from mockserver.http.dispatch import (
     DispatchMiddleware,
     build_tracking_app,
     loggable_path,
-    send_prepared,
 )
 from mockserver.http.envelope import (
     JSON_CONTENT_TYPE,
@@ -27,7 +26,7 @@ from mockserver.http.envelope import (
     header_value,
     loggable,
 )
-from mockserver.http.tracking import Receive, Scope, Send, TrackingApp
+from mockserver.http.tracking import Receive, Scope, Send, TrackingApp, send_prepared
 from mockserver.lifespan import server_lifespan
 from mockserver.outcomes import Outcome
 from mockserver.settings import Settings

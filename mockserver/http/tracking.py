@@ -211,7 +211,16 @@ class TrackingApp:
 
 async def send_handled(scope: Scope, handled: HandledRequest, send: Send) -> None:
     """Send a handled request's response as ASGI messages, then log it."""
-    response = handled.response
+    await send_prepared(handled.response, send, with_body=scope["method"] != "HEAD")
+    # Logged after the response is sent, so the client does not wait for
+    # the log line.
+    log_access(handled.access)
+
+
+async def send_prepared(
+    response: PreparedResponse, send: Send, *, with_body: bool = True
+) -> None:
+    """Send `response` with its Content-Length; without its body for HEAD."""
     await send(
         {
             "type": "http.response.start",
@@ -219,18 +228,13 @@ async def send_handled(scope: Scope, handled: HandledRequest, send: Send) -> Non
             "headers": complete_headers(response),
         }
     )
-    body = b"" if scope["method"] == "HEAD" else response.body
+    body = response.body if with_body else b""
     await send({"type": "http.response.body", "body": body})
-    # Logged after the response is sent, so the client does not wait for
-    # the log line.
-    log_access(handled.access)
 
 
 def complete_headers(response: PreparedResponse) -> list[tuple[bytes, bytes]]:
-    """Append Content-Length to the headers of `response`, and return them."""
-    headers = response.headers
-    headers.append((b"content-length", b"%d" % len(response.body)))
-    return headers
+    """Return the headers of `response` with its Content-Length added."""
+    return [*response.headers, (b"content-length", b"%d" % len(response.body))]
 
 
 def _limit_headers(outcome: Outcome, usage: Usage) -> list[tuple[bytes, bytes]]:
