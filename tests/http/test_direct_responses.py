@@ -89,7 +89,7 @@ CONVERSATIONS: dict[str, bytes] = {
     "pipelined": request(OCEAN + OK_QUERY, request_id=b"first")
     + request(b"/health", request_id=b"second")
     + closing(request(OCEAN + OK_QUERY, request_id=b"third")),
-    # The second request gets no response, so it must count nothing; the
+    # The second request gets no response, so it must count nothing. The
     # next conversation's `api_calls` shows it.
     "request after close": closing(request(OCEAN + OK_QUERY))
     + request(OCEAN + OK_QUERY, request_id=b"after"),
@@ -115,7 +115,7 @@ class CountingDirectProtocol(DirectApiProtocol):
 def serving(
     protocol: type, header_timeout: float = 10.0, keep_alive_timeout: int = 5
 ) -> Iterator[tuple[str, int]]:
-    """Serve the command line's app with `protocol` on a thread; yield its address."""
+    """Serve the command line's app with `protocol` on a thread, yield its address."""
     app = create_lazy_app(Settings(frozen_at=FROZEN_AT))
     attributes: dict[str, Any] = {"header_timeout": header_timeout}
     if issubclass(protocol, DirectApiProtocol):
@@ -155,7 +155,7 @@ def without_date(response: RawResponse) -> tuple[int, list[tuple[str, str]], byt
 
 @pytest.fixture(scope="module")
 def exchanges() -> dict[str, tuple[list[RawResponse], list[RawResponse], int]]:
-    """Each conversation's responses: direct path, ASGI path, direct writes."""
+    """Return each conversation's responses: direct path, ASGI path, direct writes."""
     direct: dict[str, tuple[list[RawResponse], int]] = {}
     with serving(CountingDirectProtocol) as address:
         for name, data in CONVERSATIONS.items():
@@ -171,7 +171,7 @@ def exchanges() -> dict[str, tuple[list[RawResponse], list[RawResponse], int]]:
 
 
 @pytest.mark.parametrize("name", list(CONVERSATIONS))
-def test_direct_responses_match_the_asgi_path(exchanges: dict, name: str) -> None:
+def test_direct_responses_match_asgi_path(exchanges: dict, name: str) -> None:
     direct, asgi, _ = exchanges[name]
 
     assert len(direct) == len(asgi) > 0
@@ -248,7 +248,7 @@ def test_request_with_body_takes_asgi_path() -> None:
     assert CountingDirectProtocol.written == before
 
 
-def test_factory_sets_the_app_and_header_timeout() -> None:
+def test_factory_sets_app_and_timeout() -> None:
     app = create_lazy_app(Settings(frozen_at=FROZEN_AT))
     protocol = direct_protocol(2.5, app.direct_tracking)
 
@@ -270,7 +270,7 @@ def test_redis_counters_keep_asgi_path(redis_url: str) -> None:
 
 
 @pytest.mark.parametrize("protocol", [CountingDirectProtocol, LimitedHttpToolsProtocol])
-def test_keep_alive_timeout_spares_delayed_request_behind(protocol: type) -> None:
+def test_keep_alive_spares_pipelined_delay(protocol: type) -> None:
     # The first response completes inside the read that also starts the
     # delayed request; the idle-connection timeout must not close it.
     data = request(OCEAN + OK_QUERY, request_id=b"first") + closing(
@@ -302,7 +302,7 @@ def test_partial_head_after_response_gets_408(protocol: type) -> None:
     ],
     ids=["health", "delayed", "direct"],
 )
-def test_oversized_head_follows_the_request_before_it(first: bytes) -> None:
+def test_oversized_head_follows_previous_response(first: bytes) -> None:
     oversized = request(OCEAN + OK_QUERY, b"X-Big: " + b"a" * 17_000)
     with serving(CountingDirectProtocol) as address:
         responses = exchange(address, first + oversized).responses
