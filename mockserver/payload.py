@@ -2,28 +2,40 @@
 
 A shipment is deterministic for its reference, carrier, seed and hour, so
 its JSON is rendered once and cached as bytes. Each request then fills in
-only `updated_at` and `api_calls`, which change on every call.
+only `updated_at` and `api_calls`, which change on every call. The journey
+under a shipment is cached too, with holes for the reference and its
+container numbers, because many references share each journey.
 """
 
 import math
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 
+from mockserver.body_template import BodyTemplate, hole
+from mockserver.bounded_cache import BoundedCache
 from mockserver.outcomes import Outcome
 from mockserver.selection import Decision, Lookup
-from mockserver.shipments import PortTable, ShipmentSpec, generate_shipment
+from mockserver.shipments import (
+    JourneySpec,
+    PortTable,
+    ShipmentSpec,
+    container_numbers,
+    generate_journey,
+    journey_of,
+)
 from mockserver.store import Usage
 
 DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
-# Rendered shipments kept, at most, in bytes: about 2,000 single-container
-# shipments. The count limit of the cache applies as well.
-CACHE_MAX_BYTES = 16 * 1024 * 1024
-_UPDATED_AT_SLOT = "@@updated_at@@"
-_API_CALLS_SLOT = "@@api_calls@@"
+# Bytes of rendered JSON each cache keeps at most. Shipments of repeated
+# references: about 500 single-container shipments. Journeys: about 1,500
+# single-container journeys, more than the JOURNEYS_PER_CARRIER of one
+# carrier and reference type. The count limit of each cache applies as well.
+SHIPMENT_CACHE_MAX_BYTES = 4 * 1024 * 1024
+JOURNEY_CACHE_MAX_BYTES = 12 * 1024 * 1024
+_REFERENCE_HOLE = "reference_number"
 _EMPTY_LEG: dict[str, Any] = {"location": None, "date": None, "actual": None}
 
 # Outcomes that are successes but carry only part of the data.
@@ -76,18 +88,24 @@ def shape_data(outcome: Outcome, shipment: dict[str, Any]) -> dict[str, Any]:
     return shaped
 
 
-@dataclass(frozen=True, slots=True)
 class _Template:
     """A rendered body split around the parts that change on every request."""
 
-    head: bytes
-    middle: bytes
-    tail: bytes
+    __slots__ = ("head", "middle", "size", "tail")
 
-    @property
-    def size(self) -> int:
-        """Bytes of rendered JSON that the template keeps."""
-        return len(self.head) + len(self.middle) + len(self.tail)
+    def __init__(self, head: bytes, middle: bytes, tail: bytes) -> None:
+        self.head = head
+        self.middle = middle
+        self.tail = tail
+        self.size = len(head) + len(middle) + len(tail)
+
+
+@dataclass(frozen=True, slots=True)
+class _Journey:
+    """A rendered journey, and how many container numbers it has holes for."""
+
+    template: BodyTemplate
+    container_count: int
 
 
 def _template_key(
@@ -115,8 +133,12 @@ def _template_key(
 class BodyRenderer:
     """Renders the body of every outcome, caching the generated shipments.
 
-    The cache keeps the most recently used templates, up to `cache_size`
-    of them and CACHE_MAX_BYTES in all.
+    Two caches keep the most recently used bodies, each up to `cache_size`
+    entries. Shipments, ready but for `updated_at` and `api_calls`, take up
+    to SHIPMENT_CACHE_MAX_BYTES. Journeys, with holes for the reference and
+    its container numbers, take up to JOURNEY_CACHE_MAX_BYTES. A reference
+    seen before costs a lookup, and a new one whose journey is cached costs
+    only its container numbers.
     """
 
     def __init__(
@@ -124,7 +146,8 @@ class BodyRenderer:
         ports: PortTable,
         seed: int,
         cache_size: int = 4096,
-        cache_max_bytes: int = CACHE_MAX_BYTES,
+        shipment_cache_max_bytes: int = SHIPMENT_CACHE_MAX_BYTES,
+        journey_cache_max_bytes: int = JOURNEY_CACHE_MAX_BYTES,
     ) -> None:
         self._ports = ports
         self._seed = seed
@@ -133,10 +156,12 @@ class BodyRenderer:
             for outcome in Outcome
             if not outcome.success
         }
-        self._cache: OrderedDict[tuple[Any, ...], _Template] = OrderedDict()
-        self._cache_size = cache_size
-        self._cache_max_bytes = cache_max_bytes
-        self._cache_bytes = 0
+        self.shipments: BoundedCache[_Template] = BoundedCache(
+            cache_size, shipment_cache_max_bytes, _template_size
+        )
+        self.journeys: BoundedCache[_Journey] = BoundedCache(
+            cache_size, journey_cache_max_bytes, _journey_size
+        )
         self._template = self._cached_template
         # The second of the last render, its `updated_at` JSON and its hour.
         self._second: tuple[int, bytes, datetime] | None = None
@@ -163,9 +188,9 @@ class BodyRenderer:
         )
 
     def cache_clear(self) -> None:
-        """Forget every cached shipment."""
-        self._cache.clear()
-        self._cache_bytes = 0
+        """Forget every cached shipment and journey."""
+        self.shipments.clear()
+        self.journeys.clear()
 
     def _time_fields(self, now: float) -> tuple[int, bytes, datetime]:
         """Return `updated_at` as JSON and the hour anchor, computed once a second."""
@@ -182,48 +207,28 @@ class BodyRenderer:
         self, outcome: Outcome, lookup: Lookup | None, anchor: datetime
     ) -> _Template:
         key = _template_key(outcome, lookup, anchor)
-        template = self._cache.get(key)
-        if template is not None:
-            self._cache.move_to_end(key)
-            return template
-
-        template = self._build_template(outcome, lookup, anchor)
-        size = template.size
-        if self._cache_size > 0 and size <= self._cache_max_bytes:
-            self._cache[key] = template
-            self._cache_bytes += size
-            while (
-                len(self._cache) > self._cache_size
-                or self._cache_bytes > self._cache_max_bytes
-            ):
-                _, evicted = self._cache.popitem(last=False)
-                self._cache_bytes -= evicted.size
+        template = self.shipments.get(key)
+        if template is None:
+            template = self._build_template(outcome, lookup, anchor)
+            self.shipments.put(key, template)
         return template
 
     def _build_template(
         self, outcome: Outcome, lookup: Lookup | None, anchor: datetime
     ) -> _Template:
-        data = self._build_data(outcome, lookup, anchor)
-        body = orjson.dumps(envelope(outcome, data))
-        head, rest = body.split(orjson.dumps(_UPDATED_AT_SLOT), 1)
-        middle, tail = rest.split(orjson.dumps(_API_CALLS_SLOT), 1)
-        return _Template(head, middle, tail)
-
-    def _build_data(
-        self, outcome: Outcome, lookup: Lookup | None, anchor: datetime
-    ) -> dict[str, Any]:
         if lookup is None:
             # A success forced by header on a request whose reference or
             # carrier could not be resolved: there is no shipment to describe.
-            metadata = _metadata(None, "UNKNOWN")
-            sections: dict[str, Any] = {
+            data = {
+                "metadata": _metadata(None, None, "UNKNOWN"),
                 "locations": [],
                 "facilities": [],
                 "route": empty_route(),
                 "vessels": [],
                 "containers": [],
             }
-            return {"metadata": metadata, **sections}
+            body = BodyTemplate(orjson.dumps(envelope(outcome, data)))
+            return _Template(*body.fill({}))
 
         spec = ShipmentSpec(
             reference_number=lookup.reference.number,
@@ -234,21 +239,60 @@ class BodyRenderer:
             seed=self._seed,
             anchor=anchor,
         )
-        shipment = shape_data(outcome, generate_shipment(spec, self._ports))
-        status = shipment.pop("status")
-        return {"metadata": _metadata(lookup, status), **shipment}
+        journey = self._cached_journey(outcome, journey_of(spec), spec.carrier_name)
+        values = {_REFERENCE_HOLE: orjson.dumps(spec.reference_number)}
+        if journey.container_count:
+            numbers = container_numbers(spec, journey.container_count)
+            for index, number in enumerate(numbers, start=1):
+                values[_container_hole(index)] = orjson.dumps(number)
+        return _Template(*journey.template.fill(values))
+
+    def _cached_journey(
+        self, outcome: Outcome, journey: JourneySpec, carrier_name: str
+    ) -> _Journey:
+        key = (outcome, journey, carrier_name)
+        rendered = self.journeys.get(key)
+        if rendered is None:
+            rendered = self._render_journey(outcome, journey, carrier_name)
+            self.journeys.put(key, rendered)
+        return rendered
+
+    def _render_journey(
+        self, outcome: Outcome, journey: JourneySpec, carrier_name: str
+    ) -> _Journey:
+        shipment = generate_journey(journey, self._ports)
+        for index, container in enumerate(shipment["containers"], start=1):
+            container["number"] = hole(_container_hole(index))
+        shipment = shape_data(outcome, shipment)
+        metadata = _metadata(journey, carrier_name, shipment.pop("status"))
+        body = orjson.dumps(envelope(outcome, {"metadata": metadata, **shipment}))
+        return _Journey(BodyTemplate(body), len(shipment["containers"]))
 
 
-def _metadata(lookup: Lookup | None, status: str) -> dict[str, Any]:
+def _metadata(
+    journey: JourneySpec | None, carrier_name: str | None, status: str
+) -> dict[str, Any]:
     return {
-        "reference_number": lookup.reference.number if lookup else None,
-        "reference_type": lookup.reference.type.value if lookup else None,
-        "carrier_code": lookup.carrier.code if lookup else None,
-        "carrier_name": lookup.carrier.name if lookup else None,
+        "reference_number": hole(_REFERENCE_HOLE) if journey else None,
+        "reference_type": journey.reference_type if journey else None,
+        "carrier_code": journey.carrier_code if journey else None,
+        "carrier_name": carrier_name,
         "status": status,
-        "updated_at": _UPDATED_AT_SLOT,
-        "api_calls": _API_CALLS_SLOT,
+        "updated_at": hole("updated_at"),
+        "api_calls": hole("api_calls"),
     }
+
+
+def _container_hole(index: int) -> str:
+    return f"container_number_{index}"
+
+
+def _template_size(template: _Template) -> int:
+    return template.size
+
+
+def _journey_size(journey: _Journey) -> int:
+    return journey.template.size
 
 
 def api_calls_json(usage: Usage | None) -> bytes:

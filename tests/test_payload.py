@@ -1,4 +1,4 @@
-"""Rendered bodies: the splice of per-request fields and the shipment cache."""
+"""Rendered bodies: the splice of per-request fields, and the two caches."""
 
 import dataclasses
 from datetime import UTC, datetime
@@ -6,16 +6,24 @@ from datetime import UTC, datetime
 import orjson
 import pytest
 
+from mockserver.carriers import Carrier
 from mockserver.outcomes import Outcome
 from mockserver.payload import BodyRenderer
 from mockserver.references import Reference, ReferenceType
 from mockserver.scenario_files import load_scenarios
 from mockserver.selection import Decision, Lookup
-from mockserver.shipments import load_port_table
+from mockserver.shipments import (
+    ShipmentSpec,
+    generate_shipment,
+    journey_of,
+    load_port_table,
+)
+from mockserver.shipments.equipment import container_number
 from mockserver.store import Usage
 
 NOW = datetime(2026, 3, 2, 9, 30, 15, tzinfo=UTC)
 NOW_SECONDS = NOW.timestamp()
+HOUR = NOW.replace(minute=0, second=0)
 USAGE = Usage(
     rate_limit=600,
     rate_remaining=599,
@@ -31,9 +39,14 @@ def ports():
     return load_port_table()
 
 
-def lookup(number: str = "MSKU7868382", name: str | None = None) -> Lookup:
+def maersk() -> Carrier:
     carrier = load_scenarios().carriers.get("MAEU")
     assert carrier is not None
+    return carrier
+
+
+def lookup(number: str = "MSKU7868382", name: str | None = None) -> Lookup:
+    carrier = maersk()
     if name is not None:
         carrier = dataclasses.replace(carrier, name=name)
     return Lookup(Reference(number, ReferenceType.CONTAINER, False), carrier, True)
@@ -82,8 +95,10 @@ def test_cache_returns_same_bytes(ports) -> None:
     assert renderer.render(ok(), NOW_SECONDS) == renderer.render(ok(), NOW_SECONDS)
 
 
-def test_cache_bounded_in_bytes(ports) -> None:
-    renderer = BodyRenderer(ports, seed=0, cache_max_bytes=20_000)
+def test_caches_bounded_in_bytes(ports) -> None:
+    renderer = BodyRenderer(
+        ports, seed=0, shipment_cache_max_bytes=20_000, journey_cache_max_bytes=20_000
+    )
     uncached = BodyRenderer(ports, seed=0, cache_size=0)
     numbers = ["MSKU7868382", "MSKU1234565", "MSKU0000003", "MSKU0000019"]
 
@@ -91,9 +106,86 @@ def test_cache_bounded_in_bytes(ports) -> None:
         renderer.render(ok(found=lookup(number)), NOW_SECONDS)
     again = renderer.render(ok(found=lookup(numbers[0])), NOW_SECONDS)
 
-    assert renderer._cache_bytes <= 20_000
-    assert len(renderer._cache) < len(numbers)
+    assert renderer.shipments.bytes <= 20_000
+    assert renderer.journeys.bytes <= 20_000
+    assert len(renderer.shipments) < len(numbers)
+    assert len(renderer.journeys) < len(numbers)
     assert again == uncached.render(ok(found=lookup(numbers[0])), NOW_SECONDS)
+
+
+def test_zero_cache_size_keeps_nothing(ports) -> None:
+    renderer = BodyRenderer(ports, seed=0, cache_size=0)
+
+    renderer.render(ok(), NOW_SECONDS)
+
+    assert len(renderer.shipments) == 0
+    assert len(renderer.journeys) == 0
+
+
+def sharing_pair(count: int = 2) -> list[str]:
+    """Return container numbers of Maersk whose seeds pick the same journey."""
+    by_slot: dict[int, list[str]] = {}
+    for serial in range(100_000):
+        number = container_number("MSKU", serial)
+        spec = ShipmentSpec(number, "CONTAINER", "MAEU", "Maersk", ("MSKU",), 0, HOUR)
+        numbers = by_slot.setdefault(journey_of(spec).slot, [])
+        numbers.append(number)
+        if len(numbers) == count:
+            return numbers
+    raise AssertionError("no two references share a journey")
+
+
+def test_shared_journey_keeps_own_numbers(ports) -> None:
+    renderer = BodyRenderer(ports, seed=0)
+    first, second = sharing_pair()
+
+    one = orjson.loads(renderer.render(ok(found=lookup(first)), NOW_SECONDS))["data"]
+    two = orjson.loads(renderer.render(ok(found=lookup(second)), NOW_SECONDS))["data"]
+
+    assert len(renderer.journeys) == 1
+    assert one["metadata"]["reference_number"] == first
+    assert two["metadata"]["reference_number"] == second
+    assert one["containers"][0]["number"] == first
+    assert two["containers"][0]["number"] == second
+    for section in ("locations", "facilities", "route", "vessels"):
+        assert one[section] == two[section], section
+
+
+def test_cached_journey_renders_as_uncached(ports) -> None:
+    first, second = sharing_pair()
+    renderer = BodyRenderer(ports, seed=0)
+    uncached = BodyRenderer(ports, seed=0, cache_size=0)
+
+    renderer.render(ok(found=lookup(first)), NOW_SECONDS)
+    from_journey = renderer.render(ok(found=lookup(second)), NOW_SECONDS)
+
+    assert from_journey == uncached.render(ok(found=lookup(second)), NOW_SECONDS)
+
+
+def test_body_matches_generated_shipment(ports) -> None:
+    found = Lookup(Reference("255303287", ReferenceType.BL, True), maersk(), False)
+    spec = ShipmentSpec(
+        "255303287", "BL", "MAEU", "Maersk", maersk().owner_prefixes, 0, HOUR
+    )
+
+    body = BodyRenderer(ports, seed=0).render(ok(found=found), NOW_SECONDS)
+    data = orjson.loads(body)["data"]
+    metadata = data.pop("metadata")
+    shipment = generate_shipment(spec, ports)
+
+    assert metadata["status"] == shipment.pop("status")
+    assert data == shipment
+
+
+def test_shaped_outcomes_fill_numbers(ports) -> None:
+    renderer = BodyRenderer(ports, seed=0)
+    for outcome in (Outcome.NO_EVENTS, Outcome.NO_CONTAINERS):
+        decision = Decision(outcome, "", lookup(), usage=USAGE)
+
+        data = orjson.loads(renderer.render(decision, NOW_SECONDS))["data"]
+
+        numbers = [container["number"] for container in data["containers"]]
+        assert numbers == (["MSKU7868382"] if outcome is Outcome.NO_EVENTS else [])
 
 
 def test_cache_keyed_by_carrier_name(ports) -> None:

@@ -15,7 +15,13 @@ from mockserver.shipments.equipment import (
 )
 from mockserver.shipments.ports import Port, PortTable, Terminal
 from mockserver.shipments.routes import Route, RouteShape, choose_route
-from mockserver.shipments.spec import ShipmentSpec, shipment_seed
+from mockserver.shipments.spec import (
+    JourneySpec,
+    ShipmentSpec,
+    journey_of,
+    journey_seed,
+    shipment_seed,
+)
 from mockserver.shipments.timeline import (
     journey_steps,
     lay_out_journey,
@@ -33,11 +39,29 @@ def generate_shipment(spec: ShipmentSpec, ports: PortTable) -> dict[str, Any]:
     """Generate the shipment of a tracking request as a JSON-ready dict.
 
     The dict has the keys `status`, `locations`, `facilities`, `route`,
-    `vessels` and `containers`, and the caller adds `metadata`. The same spec
-    gives the same dict in every process. Route, vessels and containers depend
-    on the spec without its anchor, so they stay the same as the clock moves.
-    Events before the anchor are actual, events an hour or more after it are
-    planned, and none falls in between.
+    `vessels` and `containers`, and the caller adds `metadata`. It is the
+    journey that `spec` picks (see `generate_journey`) with the container
+    numbers of `spec` filled in. The same spec gives the same dict in every
+    process.
+
+    Raises ValueError if `spec.anchor` is not timezone-aware.
+    """
+    shipment = generate_journey(journey_of(spec), ports)
+    containers = shipment["containers"]
+    numbers = container_numbers(spec, len(containers))
+    for container, number in zip(containers, numbers, strict=True):
+        container["number"] = number
+    return shipment
+
+
+def generate_journey(journey: JourneySpec, ports: PortTable) -> dict[str, Any]:
+    """Generate a shipment whose containers have no number yet.
+
+    The dict is that of `generate_shipment`, with None as each container's
+    `number`. Route, vessels and containers depend on the journey without
+    its anchor, so they stay the same as the clock moves. Events before the
+    anchor are actual, events an hour or more after it are planned, and none
+    falls in between.
 
     `status` is PLANNED while no event is actual, DELIVERED once every
     container has an actual delivery or empty return, and IN_TRANSIT in
@@ -46,47 +70,45 @@ def generate_shipment(spec: ShipmentSpec, ports: PortTable) -> dict[str, Any]:
     When the route has no inland leg at one end, that end of `route`
     (`prepol` or `postpod`) names the port itself with a null date.
 
-    Raises ValueError if `spec.anchor` is not timezone-aware.
+    Raises ValueError if `journey.anchor` is not timezone-aware.
     """
-    if spec.anchor.tzinfo is None or spec.anchor.utcoffset() is None:
+    anchor = journey.anchor
+    if anchor.tzinfo is None or anchor.utcoffset() is None:
         raise ValueError(
-            f"anchor {spec.anchor!r} is naive; pass a timezone-aware UTC datetime"
+            f"anchor {anchor!r} is naive; pass a timezone-aware UTC datetime"
         )
 
-    rng = random.Random(shipment_seed(spec))
+    rng = random.Random(journey_seed(journey))
     route = choose_route(rng, ports)
-    vessels = rng.sample(carrier_fleet(spec.carrier_code), len(route.legs))
+    vessels = rng.sample(carrier_fleet(journey.carrier_code), len(route.legs))
     voyages = [
-        voyage_number(rng, spec.carrier_code, leg.direction) for leg in route.legs
+        voyage_number(rng, journey.carrier_code, leg.direction) for leg in route.legs
     ]
     terminals = [pick(rng, port.terminals) for port in route.ports]
 
-    numbers = _container_numbers(rng, spec)
-    size_types = shipped_equipment().choose_size_types(rng, len(numbers))
+    count = _container_count(rng, journey.reference_type)
+    size_types = shipped_equipment().choose_size_types(rng, count)
     shape = route.shape
     steps = journey_steps(shape)
-    minutes = lay_out_journey(rng, route, len(numbers))
+    minutes = lay_out_journey(rng, route, count)
     stops = route.stops
     clocks = [stops[step.stop].clock for step in steps]
-    times = place_on_clock(rng, minutes, clocks, spec.anchor)
+    times = place_on_clock(rng, minutes, clocks, anchor)
 
-    anchor_seconds = math.ceil(spec.anchor.timestamp())
+    anchor_seconds = math.ceil(anchor.timestamp())
     discharge_stop = route.loading_stop + len(route.legs)
     arrival = times[0][_step_index(shape, codes.ARRIVED, discharge_stop)]
-    eta = predicted_arrival(rng, arrival, route.ports[-1].clock, spec.anchor)
+    eta = predicted_arrival(rng, arrival, route.ports[-1].clock, anchor)
 
     prototypes = event_prototypes(shape)
     containers = [
         _container(
-            number,
             size_type,
             container_events(
                 prototypes, clocks, container_times, voyages, anchor_seconds
             ),
         )
-        for number, size_type, container_times in zip(
-            numbers, size_types, times, strict=True
-        )
+        for size_type, container_times in zip(size_types, times, strict=True)
     ]
 
     return {
@@ -104,22 +126,31 @@ def generate_shipment(spec: ShipmentSpec, ports: PortTable) -> dict[str, Any]:
     }
 
 
-def _container_numbers(rng: random.Random, spec: ShipmentSpec) -> list[str]:
-    # A container lookup tracks exactly the box asked for.
+def container_numbers(spec: ShipmentSpec, count: int) -> list[str]:
+    """Return the numbers of the `count` containers of the shipment of `spec`.
+
+    A container lookup tracks exactly the box requested, so its one number
+    is the reference. Other lookups get numbers drawn from the shipment seed
+    with the carrier's owner codes.
+    """
     if spec.reference_type == "CONTAINER":
-        return [spec.reference_number]
-    count = rng.choices(
-        range(1, len(CONTAINER_COUNT_WEIGHTS) + 1), CONTAINER_COUNT_WEIGHTS
-    )[0]
+        return [spec.reference_number] * count
+    rng = random.Random(shipment_seed(spec))
     return shipped_equipment().container_numbers(rng, spec.owner_prefixes, count)
 
 
-def _container(
-    number: str, size_type: SizeType, events: list[dict[str, Any]]
-) -> dict[str, Any]:
+def _container_count(rng: random.Random, reference_type: str) -> int:
+    if reference_type == "CONTAINER":
+        return 1
+    return rng.choices(
+        range(1, len(CONTAINER_COUNT_WEIGHTS) + 1), CONTAINER_COUNT_WEIGHTS
+    )[0]
+
+
+def _container(size_type: SizeType, events: list[dict[str, Any]]) -> dict[str, Any]:
     actual = [event for event in events if event["actual"]]
     return {
-        "number": number,
+        "number": None,
         "iso_code": size_type.iso_code,
         "size_type": size_type.size_type,
         "status": actual[-1]["status"] if actual else None,

@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.shipments import PortTable, ShipmentSpec, generate_shipment
+from mockserver.shipments import (
+    PortTable,
+    ShipmentSpec,
+    generate_journey,
+    generate_shipment,
+    journey_of,
+)
+from mockserver.shipments.spec import derive_seed, shipment_seed
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 ANCHOR = datetime(2026, 6, 1, 9, tzinfo=UTC)
@@ -126,3 +133,44 @@ def test_naive_anchor_rejected(port_table: PortTable) -> None:
     naive = replace(SPECS[0], anchor=datetime(2026, 6, 1, 9))
     with pytest.raises(ValueError, match="naive"):
         generate_shipment(naive, port_table)
+
+
+def test_shipment_seed_equals_derived_seed() -> None:
+    for spec in SPECS:
+        expected = derive_seed(
+            "shipment",
+            spec.seed,
+            spec.carrier_code,
+            spec.reference_type,
+            spec.reference_number,
+        )
+        assert shipment_seed(spec) == expected
+
+
+def test_shipment_is_journey_with_numbers(port_table: PortTable) -> None:
+    for spec in SPECS:
+        shipment = generate_shipment(spec, port_table)
+        journey = generate_journey(journey_of(spec), port_table)
+        numbers = [container.pop("number") for container in shipment["containers"]]
+        for container in journey["containers"]:
+            assert container.pop("number") is None
+        assert shipment == journey
+        assert len(set(numbers)) == len(numbers)
+
+
+def test_journey_shared_across_references(port_table: PortTable) -> None:
+    by_slot: dict[int, ShipmentSpec] = {}
+    for n in range(5000):
+        spec = replace(SPECS[0], reference_number=f"25{n:07d}")
+        slot = journey_of(spec).slot
+        if slot in by_slot:
+            break
+        by_slot[slot] = spec
+    first, second = by_slot[slot], spec
+
+    one = generate_shipment(first, port_table)
+    two = generate_shipment(second, port_table)
+
+    assert one["locations"] == two["locations"]
+    assert len(one["containers"]) == len(two["containers"])
+    assert one["containers"][0]["number"] != two["containers"][0]["number"]
