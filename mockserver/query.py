@@ -20,12 +20,14 @@ MAX_VALUE_CHARACTERS = 256
 _BAD_PERCENT_ESCAPE = re.compile(rb"%(?![0-9A-Fa-f]{2})")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class QueryParameters:
     """The known parameters of one request.
 
     `values` contains each decoded value; `undecodable` names the parameters
     whose bytes were not valid UTF-8, which the parameter checks reject.
+    Built for every new query string, so not frozen: a frozen dataclass sets
+    each field through `object.__setattr__`.
     """
 
     values: dict[str, str]
@@ -53,7 +55,7 @@ def parse_query(raw: bytes) -> QueryParameters:
         )
     if not raw:
         return QueryParameters({})
-    if _BAD_PERCENT_ESCAPE.search(raw):
+    if b"%" in raw and _BAD_PERCENT_ESCAPE.search(raw):
         raise OutcomeError(
             Outcome.WRONG_PARAMETERS,
             "query string has a malformed percent-escape; write '%' as %25",
@@ -83,6 +85,8 @@ def parse_query(raw: bytes) -> QueryParameters:
         raise OutcomeError(
             Outcome.INVALID_API_KEY, f"parameter {KEY_PARAMETER} is not valid UTF-8"
         )
+    if not undecodable:
+        return QueryParameters(values)
     return QueryParameters(values, frozenset(undecodable))
 
 

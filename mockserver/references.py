@@ -23,9 +23,13 @@ class ReferenceType(StrEnum):
     CONTAINER = "CONTAINER"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Reference:
-    """A reference number after normalisation, with its type."""
+    """A reference number after normalisation, with its type.
+
+    Built for every new query string, so not frozen: a frozen dataclass sets
+    each field through `object.__setattr__`. Nothing changes one once built.
+    """
 
     number: str
     type: ReferenceType

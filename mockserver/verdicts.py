@@ -35,18 +35,26 @@ DEFAULT_MAX_VERDICTS = 1024
 VerdictKey = tuple[str | None, str | None, str | None, frozenset[str]]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Lookup:
-    """A shipment lookup whose parameters and carrier were resolved."""
+    """A shipment lookup whose parameters and carrier were resolved.
+
+    Not frozen, like the other values built for every new query string
+    (see Reference). Nothing changes one once built.
+    """
 
     reference: Reference
     carrier: Carrier
     carrier_detected: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Verdict:
-    """The outcome that the request's parameters lead to, before key checks."""
+    """The outcome that the request's parameters lead to, before key checks.
+
+    Not frozen, like Lookup. Kept verdicts are shared between requests, so
+    nothing changes one once built.
+    """
 
     outcome: Outcome
     reason: str
@@ -151,7 +159,7 @@ def _resolve_carrier(
     return Lookup(reference, carrier, detected)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CheckedQuery:
     """A query string read and checked.
 
@@ -160,7 +168,7 @@ class CheckedQuery:
     checks. Otherwise `verdict` is the result of steps 5 to 7, and `api_key`
     the value of the `api_key` parameter, if it has one. Only these are
     kept, the one parameter that the later steps read, so that many kept
-    query strings take little memory.
+    query strings take little memory. Not frozen, like Lookup.
     """
 
     readable: bool
