@@ -1,6 +1,7 @@
 """Check digits of ISO 6346 container numbers and IMO ship numbers."""
 
 import operator
+import re
 import string
 
 # ISO 6346 gives letters the values 10..38, skipping 11, 22 and 33 because
@@ -14,6 +15,8 @@ for _letter in string.ascii_uppercase:
     _value += 1
 _CHARACTER_VALUES = _LETTER_VALUES | {digit: int(digit) for digit in string.digits}
 _WEIGHTS = tuple(1 << position for position in range(10))
+# [A-Z] and [0-9] match ASCII only, unlike str.isupper() and str.isdigit().
+_CONTAINER_NUMBER_SHAPE = re.compile(r"[A-Z]{4}[0-9]{7}")
 
 
 def iso6346_check_digit(owner_and_serial: str) -> int:
@@ -29,20 +32,22 @@ def iso6346_check_digit(owner_and_serial: str) -> int:
         raise ValueError(f"owner code {letters!r} is not four capital letters")
     if not (digits.isascii() and digits.isdigit()):
         raise ValueError(f"serial number {digits!r} is not six digits")
-    # Position i weighs 2**i; map() keeps the sum in C, which makes this
-    # per-request check about twice as fast as a generator expression.
-    values = map(_CHARACTER_VALUES.__getitem__, owner_and_serial)
-    return sum(map(operator.mul, values, _WEIGHTS)) % 11 % 10
+    return _weighted_check_digit(owner_and_serial)
 
 
 def is_valid_container_number(number: str) -> bool:
     """Tell whether `number` is 4 capital letters, 7 digits and a valid check digit."""
-    if len(number) != 11 or not number[10].isdigit() or not number.isascii():
+    if _CONTAINER_NUMBER_SHAPE.fullmatch(number) is None:
         return False
-    try:
-        return iso6346_check_digit(number[:10]) == int(number[10])
-    except ValueError:
-        return False
+    return _weighted_check_digit(number) == int(number[10])
+
+
+def _weighted_check_digit(text: str) -> int:
+    # Position i of the first ten characters weighs 2**i, and map() stops
+    # at the tenth weight. map() keeps the sum in C, which makes this
+    # per-request check about twice as fast as a generator expression.
+    values = map(_CHARACTER_VALUES.__getitem__, text)
+    return sum(map(operator.mul, values, _WEIGHTS)) % 11 % 10
 
 
 def imo_check_digit(first_six: str) -> int:

@@ -68,6 +68,9 @@ def parse_reference(raw: str, given_type: ReferenceType | None) -> Reference:
     ISO 6346 container number is a CONTAINER and anything else a BL.
     Raises OutcomeError with WRONG_REFERENCE_NUMBER on a bad format.
     """
+    if given_type is None and is_valid_container_number(raw) and raw[3] == "U":
+        # Already normalised, as most requests send it.
+        return Reference(raw, ReferenceType.CONTAINER, type_given=False)
     text = raw.strip(ASCII_WHITESPACE)
     if not text.isascii():
         # Checked before upper-casing, which maps some other letters to ASCII
