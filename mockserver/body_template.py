@@ -28,13 +28,15 @@ class BodyTemplate:
     of holes[0], chunks[1], and so on.
     """
 
-    __slots__ = ("chunks", "holes", "size")
+    __slots__ = ("_rest", "chunks", "holes", "size")
 
     def __init__(self, body: bytes) -> None:
         pieces = _HOLE.split(body)
         self.chunks: tuple[bytes, ...] = tuple(pieces[0::2])
         self.holes: tuple[str, ...] = tuple(name.decode() for name in pieces[1::2])
         self.size = len(body)
+        # Each hole with the chunk after it, paired once for `fill`.
+        self._rest = tuple(zip(self.holes, self.chunks[1:], strict=True))
 
     def fill(self, values: Mapping[str, bytes]) -> list[bytes]:
         """Fill the holes named in `values` with their JSON bytes.
@@ -44,7 +46,7 @@ class BodyTemplate:
         """
         parts = []
         current = [self.chunks[0]]
-        for name, chunk in zip(self.holes, self.chunks[1:], strict=True):
+        for name, chunk in self._rest:
             value = values.get(name)
             if value is None:
                 parts.append(b"".join(current))

@@ -26,6 +26,7 @@ from mockserver.shipments import (
     generate_journey,
     journey_of,
 )
+from mockserver.shipments.equipment import CONTAINER_COUNT_WEIGHTS
 from mockserver.store import Usage
 
 DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -242,9 +243,10 @@ class BodyRenderer:
         journey = self._cached_journey(outcome, journey_of(spec), spec.carrier_name)
         values = {_REFERENCE_HOLE: orjson.dumps(spec.reference_number)}
         if journey.container_count:
+            names = _CONTAINER_HOLES[journey.container_count]
             numbers = container_numbers(spec, journey.container_count)
-            for index, number in enumerate(numbers, start=1):
-                values[_container_hole(index)] = orjson.dumps(number)
+            for name, number in zip(names, numbers, strict=True):
+                values[name] = orjson.dumps(number)
         return _Template(*journey.template.fill(values))
 
     def _cached_journey(
@@ -285,6 +287,13 @@ def _metadata(
 
 def _container_hole(index: int) -> str:
     return f"container_number_{index}"
+
+
+# The container holes of a shipment by its number of containers, named once.
+_CONTAINER_HOLES = {
+    count: tuple(_container_hole(index) for index in range(1, count + 1))
+    for count in range(1, len(CONTAINER_COUNT_WEIGHTS) + 1)
+}
 
 
 def _template_size(template: _Template) -> int:
