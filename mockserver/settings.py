@@ -94,7 +94,9 @@ class Settings(BaseModel):
         "beyond it the least recently used are forgotten.",
     )
     shipment_cache_size: Annotated[int, Field(ge=0, le=1_000_000)] = Field(
-        4096, description="Rendered shipments kept in memory."
+        4096,
+        description="Rendered shipments kept in memory, and as many rendered "
+        "journeys; both caches are bounded in bytes too, and 0 turns them off.",
     )
     control_plane: bool = Field(
         True, description="Serve the control endpoints under /__mock/; off gives 404."
