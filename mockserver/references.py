@@ -12,6 +12,7 @@ MAX_REFERENCE_LENGTH = 64
 # control characters such as U+001F and Unicode spaces.
 ASCII_WHITESPACE = " \t\n\r\f\v"
 _ALLOWED_CHARACTERS = re.compile(r"[A-Z0-9/-]+")
+_LETTER_OR_DIGIT = re.compile(r"[A-Z0-9]")
 _CONTAINER_SHAPE = re.compile(r"[A-Z]{4}[0-9]{7}")
 
 
@@ -98,6 +99,8 @@ def _check_generic_shape(text: str) -> None:
         )
     if not text.isascii() or not _ALLOWED_CHARACTERS.fullmatch(text):
         _reject_character(text)
+    if _LETTER_OR_DIGIT.search(text) is None:
+        _reject(f"reference number {text!r} contains no letter or digit")
 
 
 def _reject_character(text: str) -> None:

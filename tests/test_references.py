@@ -41,13 +41,21 @@ def test_given_type_kept() -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    ["AB CD", "A" * 65, "MSKU:1", "naïve", "BL\x00123", "BL\n1", "BL_1"],
+    ["AB CD", "A" * 65, "MSKU:1", "naïve", "BL\x00123", "BL\n1", "BL_1", "-", "/-/-"],
 )
 def test_bad_bl_rejected(raw: str) -> None:
     with pytest.raises(OutcomeError) as caught:
         parse_reference(raw, None)
 
     assert caught.value.outcome is Outcome.WRONG_REFERENCE_NUMBER
+
+
+def test_punctuation_only_rejected() -> None:
+    with pytest.raises(OutcomeError) as caught:
+        parse_reference("-/", ReferenceType.BOOKING)
+
+    assert caught.value.outcome is Outcome.WRONG_REFERENCE_NUMBER
+    assert "no letter or digit" in caught.value.reason
 
 
 def test_sixty_four_characters_accepted() -> None:

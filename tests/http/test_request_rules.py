@@ -71,7 +71,7 @@ def test_blank_reference_number(client: TestClient) -> None:
 
 @pytest.mark.parametrize(
     "number",
-    ["ABC DEF", "MSKU!7868382", "X" * 65, "ÄBC123", "BL_123"],
+    ["ABC DEF", "MSKU!7868382", "X" * 65, "ÄBC123", "BL_123", "-", "/"],
 )
 def test_malformed_reference_number(client: TestClient, number: str) -> None:
     response = track(client, reference_number=number)
