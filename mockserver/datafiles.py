@@ -20,9 +20,16 @@ def shipped_scenarios_dir() -> Path:
 
 
 def load_toml(path: Path) -> dict[str, Any]:
-    """Parse one TOML file, raising ValueError that names the file on bad syntax."""
+    """Parse one TOML file, raising ValueError that names the file on bad syntax.
+
+    Bytes that are not UTF-8 count as bad syntax too.
+    """
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
         raise ValueError(f"{path}: invalid TOML: {error}") from error
+    except UnicodeDecodeError as error:
+        raise ValueError(
+            f"{path}: not UTF-8 at byte {error.start}; save the file as UTF-8"
+        ) from error

@@ -67,6 +67,18 @@ def test_syntax_error_names_file_and_line(tmp_path: Path) -> None:
     assert "line 3" in message
 
 
+def test_non_utf8_file_named(tmp_path: Path) -> None:
+    path = tmp_path / "carriers.toml"
+    path.write_bytes(b'# \xff\xfe\n[[carriers]]\ncode = "ABCD"\n')
+
+    with pytest.raises(ScenarioError) as caught:
+        load_scenarios(tmp_path)
+
+    message = str(caught.value)
+    assert str(path) in message
+    assert "not UTF-8 at byte 2" in message
+
+
 @pytest.mark.parametrize(
     ("name", "text", "expected"),
     [
