@@ -7,6 +7,7 @@ from mockserver.outcomes import Outcome
 NOT_FOUND = "NOT_FOUND"
 METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
 UNAUTHORIZED = "UNAUTHORIZED"
+CONTENT_TOO_LARGE = "CONTENT_TOO_LARGE"
 
 
 class ControlError(Exception):
@@ -33,3 +34,8 @@ def not_found(message: str) -> ControlError:
 def unauthorized(message: str) -> ControlError:
     """Return the 401 error for a missing or wrong admin token."""
     return ControlError(401, UNAUTHORIZED, message)
+
+
+def content_too_large(message: str) -> ControlError:
+    """Return the 413 error for a request body over the control plane's limit."""
+    return ControlError(413, CONTENT_TOO_LARGE, message)

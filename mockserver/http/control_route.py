@@ -17,7 +17,7 @@ from fastapi import Request, Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
-from mockserver.control.errors import ControlError, unauthorized
+from mockserver.control.errors import ControlError, content_too_large, unauthorized
 from mockserver.control.inputs import Body, parse_body, reject_query
 from mockserver.http.dispatch import loggable_path
 from mockserver.http.envelope import JSON_CONTENT_TYPE, MAX_REASON_LENGTH, loggable
@@ -25,6 +25,9 @@ from mockserver.outcomes import Outcome
 from mockserver.state import MockState
 
 ADMIN_TOKEN_HEADER = "x-admin-token"
+# Bytes of a control request body. The largest valid body, a key with a
+# 500-character description, takes a few KiB at most.
+MAX_BODY_BYTES = 64 * 1024
 _WWW_AUTHENTICATE = 'Bearer realm="qubictron-mock control plane"'
 
 logger = logging.getLogger(__name__)
@@ -172,7 +175,28 @@ def inline_schema(model: type[BaseModel]) -> dict[str, Any]:
 
 
 async def read_body(request: Request, model: type[Body]) -> Any:
-    return parse_body(await request.body(), model)
+    """Read and validate a control request's body, at most MAX_BODY_BYTES of it.
+
+    Raises ControlError (413) as soon as the declared or received size is
+    over the limit, without reading the rest.
+    """
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise content_too_large(
+            f"the request body declares {int(declared)} bytes, over the limit "
+            f"of {MAX_BODY_BYTES}; control bodies are small JSON objects"
+        )
+    chunks = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise content_too_large(
+                f"the request body is over the limit of {MAX_BODY_BYTES} bytes; "
+                "control bodies are small JSON objects"
+            )
+        chunks.append(chunk)
+    return parse_body(b"".join(chunks), model)
 
 
 def reject_any_query(request: Request) -> None:

@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from mockserver.app import create_app
+from mockserver.http.control_route import MAX_BODY_BYTES
 from mockserver.settings import Settings
 from tests.conftest import FROZEN_AT
 from tests.http.control_helpers import failure_message
@@ -182,6 +183,47 @@ def test_bad_query_400(shared_client: TestClient, url: str, expected: str) -> No
 
     message = failure_message(response, 400, "WRONG_PARAMETERS")
     assert message.startswith(expected), message
+
+
+def test_body_over_limit_413(shared_client: TestClient) -> None:
+    body = b'{"description": "' + b"x" * MAX_BODY_BYTES + b'"}'
+
+    response = shared_client.put(
+        "/__mock/keys/large-body",
+        content=body,
+        headers={"Content-Type": "application/json"},
+    )
+
+    message = failure_message(response, 413, "CONTENT_TOO_LARGE")
+    assert message.startswith("the request body declares"), message
+    assert shared_client.get("/__mock/keys/large-body").status_code == 404
+
+
+def test_streamed_body_over_limit_413(shared_client: TestClient) -> None:
+    chunks = [b'{"description": "'] + [b"x" * 1024] * 70 + [b'"}']
+
+    response = shared_client.put(
+        "/__mock/keys/large-body",
+        content=iter(chunks),
+        headers={"Content-Type": "application/json"},
+    )
+
+    message = failure_message(response, 413, "CONTENT_TOO_LARGE")
+    assert message.startswith("the request body is over the limit"), message
+
+
+def test_body_at_limit_accepted(shared_client: TestClient) -> None:
+    body = b'{"quota": 5}'
+    body += b" " * (MAX_BODY_BYTES - len(body))
+
+    response = shared_client.put(
+        "/__mock/keys/padded-body",
+        content=body,
+        headers={"Content-Type": "application/json"},
+    )
+
+    assert response.status_code in (200, 201)
+    assert shared_client.get("/__mock/keys/padded-body").json()["data"]["quota"] == 5
 
 
 def test_rejected_input_changes_nothing(shared_client: TestClient) -> None:
