@@ -24,7 +24,7 @@ from mockserver.clock import MockClock
 from mockserver.keys import KeyPolicy, KeyRegistry, check_key, mask_key, resolve_key
 from mockserver.magic import MagicNumbers
 from mockserver.outcomes import Outcome, OutcomeError, parse_outcome
-from mockserver.store import Admission, CounterStore, Usage
+from mockserver.store import Admission, CounterStore, MemoryStore, Usage
 from mockserver.verdicts import Lookup, QueryChecks
 
 MAX_FORCED_STATUS_LENGTH = 64
@@ -93,11 +93,19 @@ class Selector:
         except OutcomeError as error:
             return Decision(error.outcome, error.reason)
 
-        if count:
-            billable = verdict.outcome.success
-            admission = await self.store.admit(policy, now, billable=billable)
+        store = self.store
+        billable = verdict.outcome.success
+        if not count:
+            admission = admission_without_counting(await store.peek(policy, now))
+        elif type(store) is MemoryStore:
+            # The memory store counts without waiting, so `admit_now`, which
+            # does the same without a coroutine, spares one per request.
+            # Only the class itself takes this path, because a subclass may
+            # override `admit`.
+            admission = store.admit_now(policy, now, billable)
         else:
-            admission = admission_without_counting(await self.store.peek(policy, now))
+            admission = await store.admit(policy, now, billable)
+
         if admission.rejected_by is not None:
             return Decision(
                 admission.rejected_by,

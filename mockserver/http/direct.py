@@ -27,7 +27,6 @@ from mockserver.http.tracking import (
     Scope,
     Send,
     TrackingApp,
-    complete_headers,
     is_api_path,
     send_handled,
 )
@@ -74,7 +73,8 @@ class DirectApiProtocol(LimitedHttpToolsProtocol):
         path = raw_path.decode("ascii")
         if "%" in path:
             path = urllib.parse.unquote(path)
-        if not is_api_path(self.root_path + path):
+        full_path = self.root_path + path
+        if not is_api_path(full_path):
             return False
 
         # The scope uvicorn would build for the request.
@@ -83,21 +83,21 @@ class DirectApiProtocol(LimitedHttpToolsProtocol):
         http_version = self.parser.get_http_version()
         if http_version != "1.1":
             scope["http_version"] = http_version
-        scope["path"] = self.root_path + path
+        scope["path"] = full_path
         scope["raw_path"] = self.root_path.encode("ascii") + raw_path
         scope["query_string"] = parsed_url.query or b""
 
         coroutine = tracking.handle_safely(scope)
-        progress = run_until_wait(coroutine)
-        if not progress.done:
+        done, result_or_awaited = run_until_wait(coroutine)
+        if not done:
             # uvicorn starts the ASGI task, which finishes the response.
-            self._finishing_app = _finishing_app(coroutine, progress.awaited)
+            self._finishing_app = _finishing_app(coroutine, result_or_awaited)
             super()._start_request()
             return True
         keep_alive = http_version != "1.0" and self.parser.should_keep_alive()
         self._without_cycle = True
         self._body_pending = False
-        self._write_response(progress.result, keep_alive)
+        self._write_response(result_or_awaited, keep_alive)
         return True
 
     def _direct_path_open(self) -> bool:
@@ -122,10 +122,14 @@ class DirectApiProtocol(LimitedHttpToolsProtocol):
         """Write the response as uvicorn's ASGI path writes it, then log it."""
         response = handled.response
         content = [STATUS_LINE[response.status]]
+        # `+=` extends the list as `extend()` does, without a method call for
+        # each of the ten or so header lines of a response.
         for name, value in self.server_state.default_headers:
-            content.extend((name, b": ", value, b"\r\n"))
-        for name, value in complete_headers(response):
-            content.extend((name, b": ", value, b"\r\n"))
+            content += (name, b": ", value, b"\r\n")
+        for name, value in response.headers:
+            content += (name, b": ", value, b"\r\n")
+        # The last header that `complete_headers` gives the ASGI path.
+        content.append(b"content-length: %d\r\n" % len(response.body))
         if not keep_alive:
             content.append(b"connection: close\r\n")
         content.append(b"\r\n")

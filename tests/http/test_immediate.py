@@ -26,10 +26,10 @@ async def fail_at_once() -> None:
 
 
 def test_coroutine_that_never_waits_finishes_at_once() -> None:
-    progress = run_until_wait(add(2, 3))
+    done, result = run_until_wait(add(2, 3))
 
-    assert progress.done
-    assert progress.result == 5
+    assert done
+    assert result == 5
 
 
 def test_exception_of_the_coroutine_propagates() -> None:
@@ -42,10 +42,10 @@ def test_waiting_coroutine_finishes_in_task() -> None:
 
     async def scenario() -> int:
         coroutine = add_later(2, 3, log)
-        progress = run_until_wait(coroutine)
-        assert not progress.done
+        done, awaited = run_until_wait(coroutine)
+        assert not done
         assert log == ["started"]
-        return await asyncio.create_task(_finish(coroutine, progress.awaited))
+        return await asyncio.create_task(_finish(coroutine, awaited))
 
     assert asyncio.run(scenario()) == 5
     assert log == ["started", "woke", "finished"]
@@ -56,8 +56,8 @@ def test_cancelling_the_task_cancels_the_coroutine() -> None:
 
     async def scenario() -> None:
         coroutine = add_later(2, 3, log)
-        progress = run_until_wait(coroutine)
-        task = asyncio.create_task(_finish(coroutine, progress.awaited))
+        _, awaited = run_until_wait(coroutine)
+        task = asyncio.create_task(_finish(coroutine, awaited))
         await asyncio.sleep(0)
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
