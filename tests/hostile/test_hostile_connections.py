@@ -340,6 +340,8 @@ def test_websocket_upgrade_answered_as_http(server: LiveServer) -> None:
 
     assert result.responses[0].status == 200
     assert result.responses[0].json()["status_code"] == "OK"
+    assert "WebSocket library" not in server.log()
+    assert "Unsupported upgrade" not in server.log()
 
 
 @pytest.mark.parametrize(
