@@ -50,6 +50,9 @@ def header_value(text: str, limit: int = MAX_REASON_LENGTH) -> bytes:
     """
     if len(text) > limit:
         text = text[: limit - 3] + "..."
+    if text.isascii() and text.isprintable():
+        # The same test as the pattern, for ASCII, without a regex scan.
+        return text.encode("ascii")
     return _UNSAFE_HEADER_CHARACTERS.sub("?", text).encode("ascii")
 
 
