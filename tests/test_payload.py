@@ -139,16 +139,20 @@ def test_shared_journey_keeps_own_numbers(ports) -> None:
     renderer = BodyRenderer(ports, seed=0)
     first, second = sharing_pair()
 
-    one = orjson.loads(renderer.render(ok(found=lookup(first)), NOW_SECONDS))["data"]
-    two = orjson.loads(renderer.render(ok(found=lookup(second)), NOW_SECONDS))["data"]
+    first_data = orjson.loads(renderer.render(ok(found=lookup(first)), NOW_SECONDS))[
+        "data"
+    ]
+    second_data = orjson.loads(renderer.render(ok(found=lookup(second)), NOW_SECONDS))[
+        "data"
+    ]
 
     assert len(renderer.journeys) == 1
-    assert one["metadata"]["reference_number"] == first
-    assert two["metadata"]["reference_number"] == second
-    assert one["containers"][0]["number"] == first
-    assert two["containers"][0]["number"] == second
+    assert first_data["metadata"]["reference_number"] == first
+    assert second_data["metadata"]["reference_number"] == second
+    assert first_data["containers"][0]["number"] == first
+    assert second_data["containers"][0]["number"] == second
     for section in ("locations", "facilities", "route", "vessels"):
-        assert one[section] == two[section], section
+        assert first_data[section] == second_data[section], section
 
 
 def test_cached_journey_renders_as_uncached(ports) -> None:

@@ -203,10 +203,10 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
 
     def _unsupported_upgrade_warning(self) -> None:
         # The mock serves no WebSocket or other upgraded protocol, so an
-        # upgrade request is answered as plain HTTP. uvicorn would log two
+        # upgrade request gets a plain HTTP response. uvicorn would log two
         # warnings for each such request, one blaming a missing WebSocket
         # library, so a client could fill the log with them.
-        self.logger.debug("upgrade request answered as plain HTTP")
+        self.logger.debug("upgrade request handled as plain HTTP")
 
     def _wait_for_next_request(self) -> None:
         """Close the connection if it stays idle for uvicorn's keep-alive timeout.

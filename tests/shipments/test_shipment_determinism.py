@@ -168,9 +168,12 @@ def test_journey_shared_across_references(port_table: PortTable) -> None:
         by_slot[slot] = spec
     first, second = by_slot[slot], spec
 
-    one = generate_shipment(first, port_table)
-    two = generate_shipment(second, port_table)
+    first_shipment = generate_shipment(first, port_table)
+    second_shipment = generate_shipment(second, port_table)
 
-    assert one["locations"] == two["locations"]
-    assert len(one["containers"]) == len(two["containers"])
-    assert one["containers"][0]["number"] != two["containers"][0]["number"]
+    assert first_shipment["locations"] == second_shipment["locations"]
+    assert len(first_shipment["containers"]) == len(second_shipment["containers"])
+    assert (
+        first_shipment["containers"][0]["number"]
+        != second_shipment["containers"][0]["number"]
+    )
