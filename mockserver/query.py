@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote_to_bytes
 
+from mockserver.checkdigits import is_valid_container_number
 from mockserver.outcomes import Outcome, OutcomeError
 
 KEY_PARAMETER = "api_key"
@@ -18,6 +19,15 @@ KNOWN_PARAMETERS = frozenset(
 MAX_QUERY_BYTES = 4096
 MAX_VALUE_CHARACTERS = 256
 _BAD_PERCENT_ESCAPE = re.compile(rb"%(?![0-9A-Fa-f]{2})")
+# A key of unreserved characters and an upper-case freight container number,
+# in either order, with nothing else: a typical container lookup. Such a key
+# and number read the same with or without unescaping.
+_KEY = rb"(?P<key>[A-Za-z0-9._~-]{1,256})"
+_NUMBER = rb"(?P<number>[A-Z]{3}U[0-9]{7})"
+_PLAIN_CONTAINER_QUERIES = (
+    re.compile(b"api_key=" + _KEY + b"&reference_number=" + _NUMBER),
+    re.compile(b"reference_number=" + _NUMBER + b"&api_key=" + _KEY),
+)
 
 
 @dataclass(slots=True)
@@ -88,6 +98,25 @@ def parse_query(raw: bytes) -> QueryParameters:
     if not undecodable:
         return QueryParameters(values)
     return QueryParameters(values, frozenset(undecodable))
+
+
+def read_plain_container_query(raw: bytes) -> tuple[str, str] | None:
+    """Return the key and number of a plain container query string, or None.
+
+    A plain one is `api_key=K&reference_number=N` or the two the other way
+    round, with a key of 1 to 256 unreserved characters and N a valid
+    freight container number in its canonical form. `parse_query` would
+    return just these two values, and `parse_reference` would read N as a
+    container number unchanged, so the caller may skip both.
+    """
+    for pattern in _PLAIN_CONTAINER_QUERIES:
+        match = pattern.fullmatch(raw)
+        if match is not None:
+            number = match["number"].decode("ascii")
+            if not is_valid_container_number(number):
+                return None
+            return match["key"].decode("ascii"), number
+    return None
 
 
 def _decoded_fields(raw: bytes) -> list[tuple[str | None, str | None]]:

@@ -13,9 +13,10 @@ from typing import Any
 from mockserver.carriers import STATE_OUTCOMES, Carrier, CarrierRegistry
 from mockserver.magic import MagicNumbers
 from mockserver.outcomes import Outcome, OutcomeError
-from mockserver.query import QueryParameters, parse_query
+from mockserver.query import QueryParameters, parse_query, read_plain_container_query
 from mockserver.references import (
     Reference,
+    ReferenceType,
     container_check_digit_hint,
     parse_reference,
     parse_reference_type,
@@ -33,6 +34,7 @@ DEFAULT_MAX_VERDICTS = 1024
 # The parameters that steps 5 to 7 read: reference number, reference type,
 # carrier code, and the names of the parameters that were not UTF-8.
 VerdictKey = tuple[str | None, str | None, str | None, frozenset[str]]
+_NO_NAMES: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -67,7 +69,20 @@ def evaluate_parameters(
     """Run the parameter, carrier and reference checks (steps 5 to 7)."""
     try:
         reference = _check_parameters(query)
-        lookup = _resolve_carrier(reference, query.get("carrier_code"), carriers)
+    except OutcomeError as error:
+        return Verdict(error.outcome, error.reason)
+    return evaluate_reference(reference, query.get("carrier_code"), carriers, magic)
+
+
+def evaluate_reference(
+    reference: Reference,
+    carrier_code: str | None,
+    carriers: CarrierRegistry,
+    magic: MagicNumbers,
+) -> Verdict:
+    """Run the carrier and reference checks (steps 6 and 7) of a parsed reference."""
+    try:
+        lookup = _resolve_carrier(reference, carrier_code, carriers)
     except OutcomeError as error:
         return Verdict(error.outcome, error.reason)
 
@@ -215,6 +230,9 @@ class QueryChecks:
         return checked
 
     def _check_anew(self, query_string: bytes) -> CheckedQuery:
+        plain = read_plain_container_query(query_string)
+        if plain is not None:
+            return self._check_plain(*plain)
         try:
             parameters = parse_query(query_string)
         except OutcomeError as error:
@@ -225,6 +243,18 @@ class QueryChecks:
             verdict = evaluate_parameters(parameters, self._carriers, self._magic)
             _remember(self._verdicts, key, verdict, self._max_verdicts)
         return CheckedQuery(True, verdict, parameters.get("api_key"))
+
+    def _check_plain(self, api_key: str, number: str) -> CheckedQuery:
+        # What the general path finds for such a query string: the same
+        # verdict key, and a container reference with no type or carrier
+        # given (tests/test_verdicts.py compares the two).
+        key = (number, None, None, _NO_NAMES)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            reference = Reference(number, ReferenceType.CONTAINER, type_given=False)
+            verdict = evaluate_reference(reference, None, self._carriers, self._magic)
+            _remember(self._verdicts, key, verdict, self._max_verdicts)
+        return CheckedQuery(True, verdict, api_key)
 
 
 def _remember(
