@@ -40,9 +40,12 @@ class Carrier:
     state: CarrierState = CarrierState.ACTIVE
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Detection:
-    """The result of carrier detection: a carrier, or why there is none."""
+    """The result of carrier detection: a carrier, or why there is none.
+
+    Built for every new reference, so not frozen (see `Reference`).
+    """
 
     carrier: Carrier | None
     reason: str

@@ -233,7 +233,8 @@ class BodyRenderer:
 
         spec = ShipmentSpec(
             reference_number=lookup.reference.number,
-            reference_type=lookup.reference.type.value,
+            # A ReferenceType is a str enum: its value, without the property.
+            reference_type=str(lookup.reference.type),
             carrier_code=lookup.carrier.code,
             carrier_name=lookup.carrier.name,
             owner_prefixes=lookup.carrier.owner_prefixes,

@@ -100,7 +100,7 @@ def lookup_reason(lookup: Lookup) -> str:
     """Describe an ordinary successful lookup for `X-Mock-Reason`."""
     source = "detected" if lookup.carrier_detected else "given"
     return (
-        f"{lookup.reference.type.value} {lookup.reference.number} tracked with "
+        f"{lookup.reference.type} {lookup.reference.number} tracked with "
         f"{source} carrier {lookup.carrier.code}"
     )
 
